@@ -1,0 +1,53 @@
+"""The mkdocs-macros face of manabi: thin glue, no logic.
+
+Every macro returns one raw HTML block rendered by ``manabi.pages`` from the
+snapshot, escaped there. Hand-written pages call these macros; they never
+print a spreadsheet value as Markdown. Generated pages call ``generated_page``.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from manabi import pages
+from manabi.model import Site
+
+
+def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros passes its MacrosPlugin
+    def site() -> Site:
+        loaded = env.conf.plugins["manabi"].site
+        if loaded is None:  # the manabi plugin must come before macros in mkdocs.yml
+            raise RuntimeError("manabi plugin has not loaded the snapshot")
+        return loaded
+
+    def part(template: str) -> Markup:
+        return pages.render(template, site(), env.page.url)
+
+    @env.macro
+    def generated_page() -> Markup:
+        meta = env.page.meta
+        return pages.render_page(site(), meta["manabi_kind"], meta["manabi_id"], env.page.url)
+
+    @env.macro
+    def quota_notice() -> Markup:
+        return part("quota.html")
+
+    @env.macro
+    def division_picker() -> Markup:
+        return part("picker.html")
+
+    @env.macro
+    def area_list() -> Markup:
+        return part("areas.html")
+
+    @env.macro
+    def course_catalogue() -> Markup:
+        return part("catalogue.html")
+
+    @env.macro
+    def contact_directory() -> Markup:
+        return part("contacts.html")
+
+    @env.macro
+    def fill_in_guide() -> Markup:
+        return part("guide.html")

@@ -1,0 +1,57 @@
+"""Building the site: a strict MkDocs build into a fresh folder, swapped in when complete.
+
+The live ``site/`` is replaced only by a build that finished without a single
+warning; any failure leaves it exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+
+from manabi.atomic import recover, replace_dir, staging_dir
+from manabi.errors import BuildError
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings so a failed build can say why."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
+    """Build from the snapshot in ``data_dir`` and put the result at ``site_dir``."""
+    site_dir = Path(site_dir).resolve()
+    if not Path(config_file).is_file():
+        raise BuildError(f"設定ファイル「{config_file}」が見つかりません。")
+    recover(site_dir)
+    staging = staging_dir(site_dir)
+    collector = _Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(collector)
+    try:
+        config = load_config(str(config_file), strict=True, site_dir=str(staging))
+        config.plugins["manabi"].config.data_dir = str(Path(data_dir).resolve())
+        mkdocs_build(config)
+    except (Abort, MkDocsException, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        details = "\n".join(f"  - {m}" for m in collector.messages) or f"  - {exc}"
+        raise BuildError(
+            f"サイトを作れませんでした。公開中のサイトは前のまま変わっていません。\n{details}"
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        mkdocs_log.removeHandler(collector)
+    replace_dir(staging, site_dir)

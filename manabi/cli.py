@@ -1,0 +1,158 @@
+"""The ``manabi`` command: the only place errors become exit codes and messages.
+
+Exit codes (the command-line contract): 0 success, 1 invalid data (or a
+refused action), 2 the source or the build could not be read or made.
+No traceback ever reaches the person at the terminal; ``MANABI_DEBUG=1``
+shows one for maintainers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from manabi import __version__, report, snapshot
+from manabi.errors import ManabiError, SourceError
+from manabi.sources import read_source
+from manabi.validate import Result, validate
+
+OK, INVALID, UNREADABLE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would answer in English
+        self.print_usage(sys.stderr)
+        self.exit(UNREADABLE, f"manabi: 指定のしかたが違います（{message}）。`manabi --help` で使い方を確かめてください。\n")
+
+
+def _read_and_check(source: str) -> Result:
+    return validate(read_source(source))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        result = _read_and_check(args.source)
+    except SourceError as exc:
+        if args.format == "json":
+            problem = {"sheet": None, "cell": None, "row": None, "column": None,
+                       "value": None, "message": str(exc)}
+            print(json.dumps({"ok": False, "errors": [problem], "warnings": []},
+                             ensure_ascii=False, indent=2))
+        else:
+            print(f"読み込めません: {exc}", file=sys.stderr)
+        return UNREADABLE
+    if args.format == "json":
+        print(report.format_json(result.problems))
+    else:
+        print(report.format_text(result.problems))
+    return OK if result.ok else INVALID
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    result = _read_and_check(args.source)
+    if not result.ok:
+        print(report.format_text(result.problems))
+        return INVALID
+    if result.warnings:
+        print(report.format_text(result.warnings))
+    changes, written = snapshot.write(result.data, Path(args.data), origin=args.source)
+    if written:
+        print(f"データを更新しました（{args.data}）: {changes.describe()}")
+        for tab in changes.tabs:
+            if tab.any:
+                print(f"  {tab.tab}: 追加 {tab.added} / 削除 {tab.removed} / 変更 {tab.changed}")
+    else:
+        print("変更なし")
+    return OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from manabi.build import build_site  # MkDocs is imported only when building
+
+    config = Path(args.config)
+    if args.source is None:
+        snapshot.load(Path(args.data))  # a clear message before MkDocs starts
+        build_site(Path(args.data), Path(args.site_dir), config)
+    else:
+        result = _read_and_check(args.source)
+        if not result.ok:
+            print(report.format_text(result.problems))
+            return INVALID
+        with tempfile.TemporaryDirectory(prefix="manabi-data-") as tmp:
+            data_dir = Path(tmp) / "data"
+            snapshot.write(result.data, data_dir, origin=args.source)
+            build_site(data_dir, Path(args.site_dir), config)
+    print(f"サイトを作りました: {args.site_dir}")
+    return OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    serve(config_file=str(args.config), dev_addr=args.dev_addr)
+    return OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="manabi",
+        description="DXまなびナビ: スプレッドシートから学習パスのサイトを作ります。",
+    )
+    parser.add_argument("--version", action="version", version=f"manabi {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="コマンド", parser_class=_Parser)
+    source_help = ".xlsx / .ods ファイル、CSV のフォルダ、または Google スプレッドシート"
+
+    p = sub.add_parser("check", help="スプレッドシートを読み、誤りをすべて報告します")
+    p.add_argument("source", metavar="SOURCE", help=source_help)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="報告の形式")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("sync", help="確認してから data/ にデータを書き出します")
+    p.add_argument("source", metavar="SOURCE", help=source_help)
+    p.add_argument("--data", default="data", help="書き出し先のフォルダ（既定: data）")
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("build", help="サイトを作ります（完成してから入れ替えます）")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--source", metavar="SOURCE", help=source_help + "（data/ は変えません）")
+    group.add_argument("--data", default="data", help="使うデータのフォルダ（既定: data）")
+    p.add_argument("--site-dir", default="site", help="サイトの出力先（既定: site）")
+    p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="プレビュー用にサイトを表示します")
+    p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="待ち受けるアドレス")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except ManabiError as exc:  # cannot read the source, the snapshot, or build
+        print(f"manabi: {exc}", file=sys.stderr)
+        return UNREADABLE
+    except KeyboardInterrupt:
+        print("manabi: 中断しました。データとサイトは前のまま変わっていません。", file=sys.stderr)
+        return 130
+    except Exception:
+        if os.environ.get("MANABI_DEBUG"):
+            raise
+        print(
+            "manabi: 予期しない問題で止まりました。データとサイトは前のまま変わっていません。"
+            "担当の開発者に連絡してください（MANABI_DEBUG=1 を付けて実行すると詳しい情報が出ます）。",
+            file=sys.stderr,
+        )
+        return UNREADABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Pages: which generated pages exist, and their HTML rendered from the model.
+
+Spreadsheet text only ever reaches the site through :func:`render`, which
+uses a Jinja environment of our own with autoescaping: it is data handed to
+fixed templates, never template or Markdown source. The Markdown source of a
+generated page is a fixed macro call naming the page by kind and ID (an ID is
+a checked slug), so mkdocs-macros never sees a cell's text either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from manabi.kinds import ALLOWED_SCHEMES, SLUG
+from manabi.model import Site
+from manabi.schema import TABS
+
+WEEKDAYS = "月火水木金土日"
+
+
+@dataclass(frozen=True, slots=True)
+class PageKind:
+    """A kind of generated page: its folder, template and where its records live."""
+
+    name: str
+    folder: str
+    template: str
+    records: str  # attribute of Site holding the records
+    lookup: str  # attribute of Site: dict id → record
+    title_key: str
+
+
+PAGE_KINDS = {
+    kind.name: kind
+    for kind in (
+        PageKind("division", "divisions", "division.html", "divisions", "division", "name"),
+        PageKind("area", "areas", "area.html", "areas", "area", "name"),
+        PageKind("course", "courses", "course.html", "courses", "course", "title"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    kind: PageKind
+    id: str
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.kind.folder}/{self.id}.md"
+
+    @property
+    def source(self) -> str:
+        # Fixed text: the only variable part is a slug that validation checked.
+        assert SLUG.fullmatch(self.id)
+        return (
+            "---\n"
+            f"manabi_kind: {self.kind.name}\n"
+            f"manabi_id: {self.id}\n"
+            "hide:\n  - toc\n"
+            "---\n\n"
+            "{{ generated_page() }}\n"
+        )
+
+
+def generated_pages(site: Site) -> list[GeneratedPage]:
+    return [
+        GeneratedPage(kind, record["id"])
+        for kind in PAGE_KINDS.values()
+        for record in getattr(site, kind.records)
+    ]
+
+
+def record_of(site: Site, kind: str, id_: str) -> dict[str, Any]:
+    return getattr(site, PAGE_KINDS[kind].lookup)[id_]
+
+
+def title_of(site: Site, kind: str, id_: str) -> str:
+    return str(record_of(site, kind, id_)[PAGE_KINDS[kind].title_key])
+
+
+# --- filters ------------------------------------------------------------------
+
+
+def text(value: object) -> Markup:
+    """Escaped text with its line breaks kept as ``<br>`` (never a blank line)."""
+    if value is None:
+        return Markup("")
+    lines = str(value).split("\n")
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+def safe_url(value: object) -> str:
+    """The URL if its scheme is allowed, else ``#`` (validation already refused it)."""
+    url = str(value or "")
+    return url if urlsplit(url).scheme.lower() in ALLOWED_SCHEMES else "#"
+
+
+def hours(value: object) -> str:
+    if value is None:
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    whole, minutes = int(number), round((number - int(number)) * 60)
+    if minutes == 0:
+        return f"{whole}時間"
+    return f"{whole}時間{minutes}分" if whole else f"{minutes}分"
+
+
+def date_ja(value: object) -> str:
+    """``2026-12-03`` → ``2026年12月3日(木)``."""
+    if not value:
+        return ""
+    day = dt.date.fromisoformat(str(value))
+    return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
+
+
+# --- rendering --------------------------------------------------------------
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_env = Environment(
+    loader=PackageLoader("manabi", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters.update(text=text, safe_url=safe_url, hours=hours, date_ja=date_ja)
+
+
+def _relative(page_url: str):  # noqa: ANN202 - returns a Jinja helper
+    base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
+
+    def href(target: str) -> str:
+        """A link from the current page to a site path like ``courses/c001/``."""
+        if not base:
+            return target or "./"
+        path = posixpath.relpath(target or ".", base)
+        return path + "/" if target.endswith("/") and not path.endswith("/") else path
+
+    return href
+
+
+def render(template: str, site: Site, page_url: str, **values: Any) -> Markup:
+    """Render a template into one raw HTML block for Markdown to leave alone.
+
+    Blank lines are removed: Python-Markdown ends a raw HTML block there.
+    """
+    html = _env.get_template(template).render(
+        site=site,
+        href=_relative(page_url),
+        page_path=page_path,
+        tabs=TABS,
+        today=dt.date.today().isoformat(),
+        **values,
+    )
+    return Markup(_BLANK_LINES.sub("\n", html).strip() + "\n")
+
+
+def page_path(kind: str, id_: str) -> str:
+    """The site path of a generated page: ``divisions/kita/``."""
+    return f"{PAGE_KINDS[kind].folder}/{id_}/"
+
+
+def render_page(site: Site, kind: str, id_: str, page_url: str) -> Markup:
+    record = record_of(site, kind, id_)
+    return render(PAGE_KINDS[kind].template, site, page_url, **{kind: record})
