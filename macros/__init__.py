@@ -13,7 +13,7 @@ from manabi import pages
 from manabi.model import Site
 
 
-def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros passes its MacrosPlugin
+def define_env(env) -> None:
     def site() -> Site:
         loaded = env.conf.plugins["manabi"].site
         if loaded is None:  # the manabi plugin must come before macros in mkdocs.yml

@@ -27,7 +27,10 @@ OK, INVALID, UNREADABLE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would answer in English
         self.print_usage(sys.stderr)
-        self.exit(UNREADABLE, f"manabi: 指定のしかたが違います（{message}）。`manabi --help` で使い方を確かめてください。\n")
+        self.exit(
+            UNREADABLE,
+            f"manabi: 指定のしかたが違います（{message}）。`manabi --help` で使い方を確かめてください。\n",
+        )
 
 
 def _read_and_check(source: str) -> Result:
@@ -39,10 +42,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = _read_and_check(args.source)
     except SourceError as exc:
         if args.format == "json":
-            problem = {"sheet": None, "cell": None, "row": None, "column": None,
-                       "value": None, "message": str(exc)}
-            print(json.dumps({"ok": False, "errors": [problem], "warnings": []},
-                             ensure_ascii=False, indent=2))
+            problem = {
+                "sheet": None,
+                "cell": None,
+                "row": None,
+                "column": None,
+                "value": None,
+                "message": str(exc),
+            }
+            print(
+                json.dumps(
+                    {"ok": False, "errors": [problem], "warnings": []}, ensure_ascii=False, indent=2
+                )
+            )
         else:
             print(f"読み込めません: {exc}", file=sys.stderr)
         return UNREADABLE
@@ -104,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
         description="DXまなびナビ: スプレッドシートから学習パスのサイトを作ります。",
     )
     parser.add_argument("--version", action="version", version=f"manabi {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="コマンド", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="コマンド", parser_class=_Parser
+    )
     source_help = ".xlsx / .ods ファイル、CSV のフォルダ、または Google スプレッドシート"
 
     p = sub.add_parser("check", help="スプレッドシートを読み、誤りをすべて報告します")

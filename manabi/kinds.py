@@ -101,7 +101,9 @@ def parse_date(text: str) -> str:
         raise Invalid(
             f"「{text}」という日付はありません。正しい日付を入力してください（例: 2026-12-01）。"
         ) from None
-    raise Invalid("日付を 年-月-日 で入力してください（例: 2026-12-01、2026/12/1、令和8年12月1日）。")
+    raise Invalid(
+        "日付を 年-月-日 で入力してください（例: 2026-12-01、2026/12/1、令和8年12月1日）。"
+    )
 
 
 def parse_time(text: str) -> str:
@@ -133,9 +135,13 @@ def parse_url(text: str) -> str:
             "（例: https://www.example.jp/course/1）。"
         )
     if scheme != "mailto" and not parts.netloc:
-        raise Invalid("URL にサイトの名前がありません。https://www.example.jp/ の形で入力してください。")
+        raise Invalid(
+            "URL にサイトの名前がありません。https://www.example.jp/ の形で入力してください。"
+        )
     if any(ch in text for ch in " \n\t\"'<>`"):
-        raise Invalid("URL に空白や引用符は使えません。ブラウザのアドレス欄からコピーして貼り付けてください。")
+        raise Invalid(
+            "URL に空白や引用符は使えません。ブラウザのアドレス欄からコピーして貼り付けてください。"
+        )
     return text
 
 

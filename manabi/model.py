@@ -61,7 +61,9 @@ class Site:
         self.contacts: list[Record] = list(data["contacts"])  # type: ignore[arg-type]
         self.events: list[Record] = list(data["events"])  # type: ignore[arg-type]
         self.letters: list[Record] = sorted(
-            data["letters"], key=lambda r: r["number"], reverse=True  # type: ignore[arg-type,index]
+            data["letters"],
+            key=lambda r: r["number"],
+            reverse=True,  # type: ignore[arg-type,index]
         )
 
         self.division = {d["id"]: d for d in self.divisions}

@@ -135,7 +135,7 @@ _env = Environment(
 _env.filters.update(text=text, safe_url=safe_url, hours=hours, date_ja=date_ja)
 
 
-def _relative(page_url: str):  # noqa: ANN202 - returns a Jinja helper
+def _relative(page_url: str):
     base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
 
     def href(target: str) -> str:

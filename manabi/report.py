@@ -48,7 +48,9 @@ def format_text(problems: Sequence[Problem]) -> str:
             lines.append(_line(problem))
         lines.append("")
     if errors:
-        lines.append("誤りを直してから、もう一度実行してください。サイトとデータは前のまま変わっていません。")
+        lines.append(
+            "誤りを直してから、もう一度実行してください。サイトとデータは前のまま変わっていません。"
+        )
     elif warnings:
         lines.append("誤りはありません（注意は公開を止めません）。")
     else:

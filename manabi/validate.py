@@ -102,9 +102,7 @@ def _sort_key(record: Record, order: Iterable[str]) -> tuple[object, ...]:
 def _missing_tab(tab: Tab, workbook: Workbook, out: _Collector) -> None:
     close = difflib.get_close_matches(tab.name, list(workbook.tables), n=1, cutoff=0.5)
     if close:
-        message = (
-            f"タブ「{tab.name}」がありません。タブ「{close[0]}」の名前を「{tab.name}」に直してください。"
-        )
+        message = f"タブ「{tab.name}」がありません。タブ「{close[0]}」の名前を「{tab.name}」に直してください。"
     else:
         message = (
             f"タブ「{tab.name}」がありません。「{tab.name}」という名前のタブを作り、"
@@ -127,8 +125,14 @@ def _header_positions(
         if wanted is None:
             unknown[raw] = col
         elif wanted in found:
-            out.add(tab.name, f"見出し「{wanted}」の列が 2 つあります。どちらか一方を消してください。",
-                    row=1, col=col, column=wanted, value=raw)
+            out.add(
+                tab.name,
+                f"見出し「{wanted}」の列が 2 つあります。どちらか一方を消してください。",
+                row=1,
+                col=col,
+                column=wanted,
+                value=raw,
+            )
         else:
             found[wanted] = col
     required = {c.name for c in tab.columns if c.required} | (
@@ -140,15 +144,31 @@ def _header_positions(
         close = difflib.get_close_matches(header, list(unknown), n=1, cutoff=0.5)
         if close:
             col = unknown.pop(close[0])
-            out.add(tab.name, f"見出し「{close[0]}」を「{header}」に直してください。",
-                    row=1, col=col, column=header, value=close[0])
+            out.add(
+                tab.name,
+                f"見出し「{close[0]}」を「{header}」に直してください。",
+                row=1,
+                col=col,
+                column=header,
+                value=close[0],
+            )
         elif header in required:
-            out.add(tab.name,
-                    f"見出し「{header}」の列がありません。1 行目に「{header}」という列を追加してください。",
-                    row=1, column=header)
+            out.add(
+                tab.name,
+                f"見出し「{header}」の列がありません。1 行目に「{header}」という列を追加してください。",
+                row=1,
+                column=header,
+            )
     for raw, col in unknown.items():
-        out.add(tab.name, f"見出し「{raw}」の列は使われません。不要なら消してかまいません。",
-                row=1, col=col, column=raw, value=raw, level="warning")
+        out.add(
+            tab.name,
+            f"見出し「{raw}」の列は使われません。不要なら消してかまいません。",
+            row=1,
+            col=col,
+            column=raw,
+            value=raw,
+            level="warning",
+        )
     return found
 
 
@@ -160,8 +180,11 @@ def _parse_cell(
     where = {"row": row, "col": col, "column": column.name, "value": raw}
     if not text:
         if column.required:
-            out.add(tab.name, f"「{column.name}」は必ず入力してください（{column.kind.hint}）。",
-                    **where)
+            out.add(
+                tab.name,
+                f"「{column.name}」は必ず入力してください（{column.kind.hint}）。",
+                **where,
+            )
             return False, None
         return True, [] if column.many else column.default
     items = kinds.split_list(text) if column.many else [text]
@@ -177,9 +200,11 @@ def _parse_cell(
             out.add(tab.name, f"{prefix}{exc}", **where)
             return False, None
         if column.choices and value not in column.choices:
-            out.add(tab.name,
-                    f"「{item}」は選べません。{'・'.join(column.choices)} のどれかを入力してください。",
-                    **where)
+            out.add(
+                tab.name,
+                f"「{item}」は選べません。{'・'.join(column.choices)} のどれかを入力してください。",
+                **where,
+            )
             return False, None
         values.append(value)
     return True, values if column.many else values[0]
@@ -226,11 +251,15 @@ def _is_duplicate(
             column = tab.column(keys[-1])
             names = "・".join(tab.column(k).name for k in keys)
             shown = "・".join(str(v) for v in value)
-            out.add(tab.name,
-                    f"{names}「{shown}」が {first_rows[value]} 行目と重複しています。"
-                    "別の値にするか、どちらかの行を消してください。",
-                    row=row.number, col=positions[column.name], column=column.name,
-                    value=row.get(positions[column.name]))
+            out.add(
+                tab.name,
+                f"{names}「{shown}」が {first_rows[value]} 行目と重複しています。"
+                "別の値にするか、どちらかの行を消してください。",
+                row=row.number,
+                col=positions[column.name],
+                column=column.name,
+                value=row.get(positions[column.name]),
+            )
             return True
         first_rows[value] = row.number
     return False
@@ -251,13 +280,24 @@ def _settings(tab: Tab, table: Table, out: _Collector) -> Record:
         if column is None:
             close = difflib.get_close_matches(name, list(items), n=1, cutoff=0.5)
             hint = f"「{close[0]}」のことなら、そう直してください。" if close else ""
-            out.add(tab.name,
-                    f"項目「{name}」はありません。{hint}使える項目: {'、'.join(items)}",
-                    row=row.number, col=name_col, column=SETTINGS_HEADERS[0], value=raw_name)
+            out.add(
+                tab.name,
+                f"項目「{name}」はありません。{hint}使える項目: {'、'.join(items)}",
+                row=row.number,
+                col=name_col,
+                column=SETTINGS_HEADERS[0],
+                value=raw_name,
+            )
             continue
         if name in seen:
-            out.add(tab.name, f"項目「{name}」が {seen[name]} 行目にもあります。どちらか一方を消してください。",
-                    row=row.number, col=name_col, column=SETTINGS_HEADERS[0], value=raw_name)
+            out.add(
+                tab.name,
+                f"項目「{name}」が {seen[name]} 行目にもあります。どちらか一方を消してください。",
+                row=row.number,
+                col=name_col,
+                column=SETTINGS_HEADERS[0],
+                value=raw_name,
+            )
             continue
         seen[name] = row.number
         ok, value = _parse_cell(tab, column, row.number, value_col, row.get(value_col), out)
@@ -265,9 +305,11 @@ def _settings(tab: Tab, table: Table, out: _Collector) -> Record:
             settings[column.key] = value
     for column in tab.columns:
         if column.required and column.name not in seen:
-            out.add(tab.name,
-                    f"項目「{column.name}」がありません。A列に「{column.name}」、B列に値を入力した行を"
-                    "追加してください。")
+            out.add(
+                tab.name,
+                f"項目「{column.name}」がありません。A列に「{column.name}」、B列に値を入力した行を"
+                "追加してください。",
+            )
     return settings
 
 
@@ -290,11 +332,16 @@ def _references(refs: list[_Located], data: Data, out: _Collector) -> None:
             target_id = TABS_BY_NAME[target].id_column
             assert target_id is not None
             extra = f"、または {'・'.join(loc.column.also)}" if loc.column.also else ""
-            out.add(loc.tab.name,
-                    f"{target_id.name}「{value}」は「{target}」タブにありません。"
-                    f"「{target}」タブの {target_id.name}{extra} を入力するか、"
-                    f"先に「{target}」タブに行を追加してください。",
-                    row=loc.row, col=loc.col, column=loc.column.name, value=loc.text)
+            out.add(
+                loc.tab.name,
+                f"{target_id.name}「{value}」は「{target}」タブにありません。"
+                f"「{target}」タブの {target_id.name}{extra} を入力するか、"
+                f"先に「{target}」タブに行を追加してください。",
+                row=loc.row,
+                col=loc.col,
+                column=loc.column.name,
+                value=loc.text,
+            )
 
 
 def _warnings(data: Data, out: _Collector) -> None:
@@ -302,7 +349,9 @@ def _warnings(data: Data, out: _Collector) -> None:
     contacts = {c["division"] for c in data["contacts"]}  # type: ignore[union-attr,index]
     for division in data["divisions"]:  # type: ignore[union-attr]
         if division["id"] not in contacts:  # type: ignore[index]
-            out.add("窓口担当",
-                    f"部署「{division['name']}」（{division['id']}）に窓口担当がいません。"  # type: ignore[index]
-                    "「窓口担当」タブに担当者の行を追加してください。",
-                    level="warning")
+            out.add(
+                "窓口担当",
+                f"部署「{division['name']}」（{division['id']}）に窓口担当がいません。"  # type: ignore[index]
+                "「窓口担当」タブに担当者の行を追加してください。",
+                level="warning",
+            )

@@ -125,7 +125,9 @@ def read_source(spec: str) -> Workbook:
         )
     path = Path(spec)
     if not path.exists():
-        raise SourceError(f"「{spec}」が見つかりません。ファイルやフォルダの場所を確かめてください。")
+        raise SourceError(
+            f"「{spec}」が見つかりません。ファイルやフォルダの場所を確かめてください。"
+        )
     if path.is_dir():
         return files.read_csv_folder(path)
     suffix = path.suffix.lower()

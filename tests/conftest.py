@@ -1,0 +1,103 @@
+"""Shared fixtures: the project's paths, a built sample site, and real Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from manabi.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample"
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+CHROMIUM = os.environ.get("MANABI_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def run_cli(*args: str | os.PathLike[str]) -> int:
+    """Run ``manabi`` in-process, as the console script would (returns the exit code)."""
+    return main([str(a) for a in args])
+
+
+@pytest.fixture
+def copy_of():
+    """``copy_of(folder, tmp_path)``: a writable copy of a CSV folder to edit in a test."""
+
+    def _copy(source: Path, dest: Path) -> Path:
+        target = dest / source.name
+        shutil.copytree(source, target)
+        return target
+
+    return _copy
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample built once per test session with ``manabi build --source sample/``."""
+    site = tmp_path_factory.mktemp("sample") / "site"
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        assert run_cli("build", "--source", SAMPLE, "--site-dir", site) == 0
+    finally:
+        os.chdir(cwd)
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_site() -> Iterator[object]:
+    """``serve_site(folder)`` → base URL of a loopback HTTP server for that folder."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def _serve(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield _serve
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (no browser download).
+
+    Skips only when Chromium is absent and MANABI_REQUIRE_BROWSER is unset;
+    CI sets it, so there a missing browser fails the run.
+    """
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("MANABI_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium is required but not found at {CHROMIUM}")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
