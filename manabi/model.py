@@ -140,7 +140,11 @@ class Site:
             if step.course["status"] != "停止" and self.reaches(step.audience, division)
         ]
         steps.sort(key=self._step_key)
-        return self._by_level(steps)
+        # A course shared by two of the division's areas is listed once, at its
+        # first (lowest-level) place: one checklist tick per course.
+        seen: set[str] = set()
+        unique = [s for s in steps if not (s.course["id"] in seen or seen.add(s.course["id"]))]
+        return self._by_level(unique)
 
     def _by_level(self, steps: list[Step]) -> list[PathLevel]:
         grouped: dict[str, list[Step]] = defaultdict(list)
