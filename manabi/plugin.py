@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from manabi import pages, snapshot
+from manabi import pages, snapshot, theme
 from manabi.errors import ManabiError
 from manabi.model import Site
 
@@ -68,3 +68,13 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
             assert self.site is not None
             page.meta["title"] = Markup(escape(pages.title_of(self.site, kind, id_)))
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        theme.add_skip_target(page, html)
+        return html
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        sizes = theme.compact_search_index(Path(config.site_dir))
+        if sizes:
+            log.debug("search index: %d bytes → %d bytes", *sizes)
