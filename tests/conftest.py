@@ -101,3 +101,9 @@ def browser() -> Iterator[object]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_site: Path, serve_site) -> str:
+    """The built sample served on loopback: its base URL, ending in ``/``."""
+    return serve_site(sample_site)
