@@ -55,9 +55,8 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     """Keep a screenshot under ``test-artifacts/screens/`` (for people to look at)."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"{name}.png"
-    # Let Material's fades (search dialog, header) finish first.
-    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
-    page.screenshot(path=str(path), full_page=full_page)
+    # Material's fades (tabs, search dialog) are shown finished, not halfway.
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
     return path
 
 

@@ -195,3 +195,13 @@ def test_policy_page_is_linked_from_every_page_footer(sample_site: Path):
     for name, path in PAGE_TYPES.items():
         html = (sample_site / path / "index.html").read_text(encoding="utf-8")
         assert "アクセシビリティ方針</a>" in html, name
+
+
+def test_every_page_of_the_sample_has_a_skip_link_to_its_heading(sample_site: Path):
+    pages = list(sample_site.rglob("index.html"))
+    assert len(pages) > 100
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        skip = re.search(r'<a href="#([^"]+)" class="md-skip">', html)
+        assert skip, f"{page.relative_to(sample_site)} has no skip link"
+        assert re.search(rf'<h1 id="{re.escape(skip.group(1))}"', html), page

@@ -11,7 +11,10 @@
  * TinySegmenter but sends a kana or katakana query to lunr whole, so the whole
  * name データ活用 (indexed as データ + 活用) or ネットワーク・インフラ finds
  * nothing, and a part of a word (北区 in 北区役所) depends on where the
- * segmenter happened to cut.
+ * segmenter happened to cut (a known limit: squidfunk/mkdocs-material#2270).
+ * A build-time tokenizer (e.g. a MeCab dictionary) would fix the index but
+ * not the query, which the browser has to cut the same way; pairs need no
+ * dictionary on either side.
  *
  * How: every run of Japanese text (kana, kanji, ー) in a document's title and
  * text is also indexed, in two extra fields, as its overlapping character
@@ -155,7 +158,5 @@ self.addEventListener("message", function (ev) {
     message.data = queryTerms(message.data);
   }
 });
-
-self.manabiSearch = { indexTerms: indexTerms, queryTerms: queryTerms };
 
 importScripts(SOURCE);
