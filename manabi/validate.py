@@ -74,6 +74,7 @@ def validate(workbook: Workbook) -> Result:
     out = _Collector()
     data: Data = {}
     refs: list[_Located] = []
+    present: dict[str, set[object]] = {}  # IDs by tab, also of rows with other errors
     for tab in TABS:
         table = workbook.tables.get(tab.name)
         if table is None:
@@ -83,8 +84,8 @@ def validate(workbook: Workbook) -> Result:
         if tab.settings:
             data[tab.key] = _settings(tab, table, out)
         else:
-            data[tab.key] = _rows(tab, table, out, refs)
-    _references(refs, data, out)
+            data[tab.key] = _rows(tab, table, out, refs, present)
+    _references(refs, present, out)
     if not out.problems or all(p.level == "warning" for p in out.problems):
         _warnings(data, out)
     for key, records in data.items():
@@ -210,12 +211,19 @@ def _parse_cell(
     return True, values if column.many else values[0]
 
 
-def _rows(tab: Tab, table: Table, out: _Collector, refs: list[_Located]) -> list[Record]:
+def _rows(
+    tab: Tab,
+    table: Table,
+    out: _Collector,
+    refs: list[_Located],
+    present: dict[str, set[object]],
+) -> list[Record]:
     positions = _header_positions(tab, table, tab.headers, out)
     if any(c.required and c.name not in positions for c in tab.columns):
         return []  # rows cannot be read without their required columns
     records: list[Record] = []
     seen: list[dict[tuple[object, ...], int]] = [{} for _ in tab.unique]
+    ids = present.setdefault(tab.name, set())
     for row in table.rows:
         record: Record = {}
         row_ok = True
@@ -227,6 +235,8 @@ def _rows(tab: Tab, table: Table, out: _Collector, refs: list[_Located]) -> list
             record[column.key] = value
             if ok and column.ref and value not in (None, []) and col is not None:
                 refs.append(_Located(tab, column, row.number, col, raw, value))
+            if ok and column.is_id:
+                ids.add(value)
         if not row_ok:
             continue
         if _is_duplicate(tab, row, record, positions, seen, out):
@@ -313,18 +323,14 @@ def _settings(tab: Tab, table: Table, out: _Collector) -> Record:
     return settings
 
 
-def _references(refs: list[_Located], data: Data, out: _Collector) -> None:
-    ids: dict[str, set[object]] = {}
-    for target in {loc.column.ref for loc in refs}:
-        tab = TABS_BY_NAME[target]  # type: ignore[index]
-        id_key = tab.id_column.key  # type: ignore[union-attr]
-        ids[target] = {r[id_key] for r in data[tab.key]}  # type: ignore[union-attr]
+def _references(refs: list[_Located], present: dict[str, set[object]], out: _Collector) -> None:
+    """Each reference must name a row of its target tab (a row with other errors counts)."""
     for loc in refs:
         target = loc.column.ref
         assert target is not None
-        known = ids[target]
-        if not known and not loc.column.also:
-            continue  # the target tab itself is missing or broken; already reported
+        if target not in present:
+            continue  # the target tab itself is missing or unreadable; already reported
+        known = present[target]
         values = loc.value if isinstance(loc.value, list) else [loc.value]
         for value in values:
             if value in known or value in loc.column.also:

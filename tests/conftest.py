@@ -12,18 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from manabi.cli import main
+from tests.helpers import ARTIFACTS, CHROMIUM, MINIMAL, ROOT, SAMPLE, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample"
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
-CHROMIUM = os.environ.get("MANABI_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def run_cli(*args: str | os.PathLike[str]) -> int:
-    """Run ``manabi`` in-process, as the console script would (returns the exit code)."""
-    return main([str(a) for a in args])
+__all__ = ["ARTIFACTS", "CHROMIUM", "MINIMAL", "ROOT", "SAMPLE", "run_cli"]
 
 
 @pytest.fixture
