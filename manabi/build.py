@@ -29,6 +29,14 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _first_line(message: str) -> str:
+    """A log record without its traceback: what went wrong and where, on one line."""
+    for cut in ("Traceback", "```"):
+        message = message.split(cut, 1)[0]
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    return line if len(line) <= 300 else line[:300] + "…"
+
+
 def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
     """Build from the snapshot in ``data_dir`` and put the result at ``site_dir``."""
     site_dir = Path(site_dir).resolve()
@@ -43,9 +51,11 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
         config = load_config(str(config_file), strict=True, site_dir=str(staging))
         config.plugins["manabi"].config.data_dir = str(Path(data_dir).resolve())
         mkdocs_build(config)
-    except (Abort, MkDocsException, OSError) as exc:
+    except (Abort, MkDocsException, OSError, SystemExit) as exc:
+        # SystemExit: mkdocs-macros with on_error_fail exits instead of raising.
         shutil.rmtree(staging, ignore_errors=True)
-        details = "\n".join(f"  - {m}" for m in collector.messages) or f"  - {exc}"
+        reasons = collector.messages or [str(exc)]
+        details = "\n".join(f"  - {_first_line(m)}" for m in reasons)
         raise BuildError(
             f"サイトを作れませんでした。公開中のサイトは前のまま変わっていません。\n{details}"
         ) from None

@@ -269,3 +269,28 @@ def test_search_index_holds_text_not_markup(hostile_site: Path) -> None:
     index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     raw = json.dumps(index, ensure_ascii=False)
     assert "<script>alert" not in raw
+
+
+def test_a_broken_page_fails_the_build_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    for name in ("docs", "macros"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "docs" / "broken.md").write_text("# 壊れたページ\n\n{{ no_such_macro() }}\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("前のサイト")
+
+    code = run_cli(
+        "build", "--data", ROOT / "data", "--site-dir", site, "--config", tmp_path / "mkdocs.yml"
+    )
+
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "サイトを作れませんでした。公開中のサイトは前のまま変わっていません。" in captured.err
+    assert "broken.md" in captured.err  # which page, for the maintainer
+    assert "Traceback" not in captured.err + captured.out
+    assert (site / "index.html").read_text() == "前のサイト"
