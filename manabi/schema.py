@@ -196,7 +196,14 @@ TABS: tuple[Tab, ...] = (
                 "連絡用のメールアドレスです。",
                 "hanako@city.example.jp",
             ),
-            _c("内線", "extension", kinds.PHONE_EXTENSION, "内線番号です。", "03125"),
+            _c(
+                "内線",
+                "extension",
+                kinds.PHONE_EXTENSION,
+                "内線番号です。先頭が 0 の番号は、列の表示形式を「書式なしテキスト」にしてから"
+                "入力します（数値のセルでは 03125 が 3125 になります）。",
+                "03125",
+            ),
             _c("備考", "note", kinds.TEXT, "連絡の際の補足（在席曜日など）です。", ""),
         ),
         unique=(("division", "name"),),
