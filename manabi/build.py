@@ -6,6 +6,7 @@ warning; any failure leaves it exactly as it was.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -14,8 +15,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from manabi import __version__
 from manabi.atomic import recover, replace_dir, staging_dir
 from manabi.errors import BuildError
+from manabi.plugin import BUILD_INFO
 
 
 class _Collect(logging.Handler):
@@ -65,3 +68,16 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
     finally:
         mkdocs_log.removeHandler(collector)
     replace_dir(staging, site_dir)
+
+
+def is_current(site_dir: Path, snapshot_hash: str) -> bool:
+    """Whether ``site_dir`` was built by this version from data with this content hash."""
+    try:
+        info = json.loads((Path(site_dir) / BUILD_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(info, dict)
+        and info.get("snapshot_hash") == snapshot_hash
+        and info.get("version") == __version__
+    )

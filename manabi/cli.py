@@ -84,7 +84,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from manabi.build import build_site  # MkDocs is imported only when building
+    from manabi.build import build_site, is_current  # MkDocs is imported only when building
 
     config = Path(args.config)
     if args.source is None:
@@ -95,6 +95,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not result.ok:
             print(report.format_text(result.problems))
             return INVALID
+        if not args.force and is_current(Path(args.site_dir), snapshot.content_hash(result.data)):
+            print(
+                f"変更なし: サイト（{args.site_dir}）は同じデータから作られています"
+                "（作り直すときは --force を付けます）。"
+            )
+            return OK
         with tempfile.TemporaryDirectory(prefix="manabi-data-") as tmp:
             data_dir = Path(tmp) / "data"
             snapshot.write(result.data, data_dir, origin=args.source)
@@ -137,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--data", default="data", help="使うデータのフォルダ（既定: data）")
     p.add_argument("--site-dir", default="site", help="サイトの出力先（既定: site）")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")
+    p.add_argument(
+        "--force", action="store_true", help="--source のデータがサイトと同じでも作り直します"
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="プレビュー用にサイトを表示します")

@@ -8,6 +8,8 @@ Jinja) and are handed to the theme already escaped.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from pathlib import Path
 
@@ -20,11 +22,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from manabi import pages, snapshot
+from manabi import __version__, pages, snapshot
 from manabi.errors import ManabiError
 from manabi.model import Site
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+# What a built site was made from; `manabi build --source` and deploy read it.
+BUILD_INFO = "manabi-build.json"
 
 
 class ManabiConfig(base.Config):
@@ -68,3 +73,14 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
             assert self.site is not None
             page.meta["title"] = Markup(escape(pages.title_of(self.site, kind, id_)))
         return markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.snapshot is not None
+        info = {
+            "snapshot_hash": self.snapshot.hash,
+            "read_at": self.snapshot.manifest.get("read_at"),
+            "version": __version__,
+            "built_at": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+        }
+        path = Path(config.site_dir) / BUILD_INFO
+        path.write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
