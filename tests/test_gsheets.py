@@ -143,6 +143,18 @@ def test_cells_arrive_as_the_sheet_shows_them(standin):
     assert "'メモ'" not in standin.api_requests[1].query["ranges"]
 
 
+def test_a_problem_names_the_cell_google_sheets_shows(standin, capsys):
+    courses = standin.spreadsheet.tabs["講座"]
+    courses.insert(2, [])  # a blank row 3: the next course is on row 4
+    assert courses[0][3] == "URL"
+    courses[3][3] = "javascript:alert(1)"
+    assert run_cli("check", "--format", "json", f"gsheet:{KEY}") == 1
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    (problem,) = [p for p in errors if p["sheet"] == "講座"]
+    assert (problem["cell"], problem["row"]) == ("D4", 4)
+    assert problem["column"] == "URL" and problem["value"] == "javascript:alert(1)"
+
+
 def test_dates_as_the_sheet_shows_them_give_the_snapshot_the_csv_files_give(
     standin, tmp_path, capsys
 ):
