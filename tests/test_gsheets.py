@@ -13,16 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, ROOT, SAMPLE, run_cli
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sheets_standin import HANG, READONLY_SCOPE, SheetsStandIn, Spreadsheet
 
 from manabi.errors import SourceError
 from manabi.plugin import BUILD_INFO
 from manabi.schema import TABS
 from manabi.sources import gsheets, read_source
 from manabi.sources.gsheets import Budget, Exhausted, RetryPolicy, Transient
+from tests.helpers import MINIMAL, ROOT, SAMPLE, run_cli
+from tests.sheets_standin import HANG, READONLY_SCOPE, SheetsStandIn, Spreadsheet
 
 KEY = "1mAnAbIsTaNdInKeY_0123456789-abcdefghijKLMN"
 EMAIL = "manabi-reader@manabi-test.iam.gserviceaccount.com"
