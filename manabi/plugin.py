@@ -4,10 +4,15 @@ Generated pages are virtual files (never written into ``docs/``). Their
 titles come from spreadsheet text, so they are set only after mkdocs-macros
 has rendered the page (which would otherwise treat ``{{`` in a title as
 Jinja) and are handed to the theme already escaped.
+
+Every built site carries ``manabi-build.json`` (which snapshot, read when,
+by which version): ``manabi deploy`` checks it before publishing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from pathlib import Path
 
@@ -20,11 +25,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from manabi import pages, snapshot
+from manabi import __version__, pages, snapshot
 from manabi.errors import ManabiError
 from manabi.model import Site
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+BUILD_MANIFEST = "manabi-build.json"
 
 
 class ManabiConfig(base.Config):
@@ -47,6 +54,10 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         self.site = Site(self.snapshot.data)
         # The theme prints site_name unescaped in places; Markup keeps `| e` from doubling.
         config.site_name = Markup(escape(self.site.settings["site_name"]))
+        # "最終更新" under every page (overrides/main.html escapes it): when the data last changed.
+        read_at = self.snapshot.manifest.get("read_at")
+        config.extra["manabi_updated"] = pages.datetime_ja(read_at)
+        config.extra["manabi_updated_iso"] = str(read_at or "")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -68,3 +79,14 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
             assert self.site is not None
             page.meta["title"] = Markup(escape(pages.title_of(self.site, kind, id_)))
         return markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.snapshot is not None
+        build = {
+            "snapshot_hash": self.snapshot.hash,
+            "read_at": self.snapshot.manifest.get("read_at"),
+            "version": __version__,
+            "built_at": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+        }
+        text = json.dumps(build, ensure_ascii=False, indent=2) + "\n"
+        (Path(config.site_dir) / BUILD_MANIFEST).write_text(text, encoding="utf-8")
