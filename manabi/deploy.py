@@ -14,12 +14,15 @@ Deploys to one TARGET take turns (a lock file). Only a complete build is
 published, and never one whose data is older than the live one's
 (``manabi-build.json``, written by the MkDocs plugin): out-of-order CI runs
 must not put old data back.
+
+Only the standard library is used here (and by ``manabi.cli`` at import), so
+an intranet server can run ``python3 -m manabi.cli deploy`` from a checkout
+with nothing installed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import re
@@ -32,9 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from manabi.errors import ManabiError
-from manabi.pages import datetime_ja
-from manabi.plugin import BUILD_MANIFEST
 
+BUILD_MANIFEST = "manabi-build.json"  # written by manabi.plugin into every built site
 RELEASES = "releases"
 CURRENT = "current"
 LOCK = ".deploy.lock"
@@ -145,8 +147,8 @@ def deploy(site_dir: Path, target: Path, *, keep: int = 5, force: bool = False) 
             else:
                 if build.read_at < live.read_at and not force:
                     raise DeployRefused(
-                        f"このサイトのデータ（{datetime_ja(build.read_at.isoformat())} 読み込み）は、"
-                        f"公開中のサイトのデータ（{datetime_ja(live.read_at.isoformat())} 読み込み）より古いため、"
+                        f"このサイトのデータ（{build.read_at.isoformat()} 読み込み）は、"
+                        f"公開中のサイトのデータ（{live.read_at.isoformat()} 読み込み）より古いため、"
                         "公開しませんでした。前のサイトに戻すときは `manabi deploy --rollback` を使ってください"
                         "（どうしても古いデータを公開するときだけ --force を付けます）。"
                     )
@@ -184,6 +186,8 @@ def rollback(target: Path) -> Outcome:
 
 @contextmanager
 def _locked(target: Path) -> Iterator[None]:
+    import fcntl  # POSIX only; imported here so that the plugin's import of this module works anywhere
+
     with open(target / LOCK, "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -26,12 +26,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from manabi import __version__, pages, snapshot
+from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import ManabiError
 from manabi.model import Site
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-BUILD_MANIFEST = "manabi-build.json"
 
 
 class ManabiConfig(base.Config):

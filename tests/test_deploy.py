@@ -54,6 +54,16 @@ def make_site(built: Path, tmp_path: Path):
     return _make
 
 
+def deploy_command(*args: Path | str) -> list[str]:
+    """`manabi deploy` as the intranet server runs it: from a checkout, with -S so
+    that no installed package (MkDocs, Jinja2, …) is importable."""
+    return [sys.executable, "-S", "-m", "manabi.cli", "deploy", *map(str, args)]
+
+
+def bare_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
 def live(target: Path) -> str:
     """What a visitor gets now: the marker file read through `current`."""
     return (target / "current" / "which.txt").read_text(encoding="utf-8")
@@ -66,6 +76,25 @@ def test_every_build_carries_a_manifest_with_its_snapshot_and_version(built: Pat
     from manabi import __version__
 
     assert manifest["version"] == __version__
+
+
+def test_deploy_runs_from_a_checkout_with_only_the_standard_library(make_site, tmp_path):
+    target = tmp_path / "www"
+    run = subprocess.run(
+        deploy_command(make_site(name="bare"), target),
+        cwd=ROOT,
+        env=bare_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "公開しました" in run.stdout
+    assert live(target) == "bare"
+    probe = subprocess.run(
+        [sys.executable, "-S", "-c", "import mkdocs"], env=bare_env(), capture_output=True
+    )
+    assert probe.returncode != 0  # the run above really had no third-party packages
 
 
 def test_a_deploy_publishes_the_site_through_current(make_site, tmp_path, capsys, serve_site):
@@ -131,7 +160,9 @@ def test_a_build_older_than_the_live_one_is_refused(make_site, tmp_path, capsys)
     assert run_cli("deploy", older, target) == 1
     err = capsys.readouterr().err
     assert "古いため、公開しませんでした" in err
-    assert "2026年11月26日 15:10" in err and "2026年11月26日 15:15" in err
+    assert (
+        "2026-11-26T15:10:00+09:00 読み込み" in err and "2026-11-26T06:15:00+00:00 読み込み" in err
+    )
     assert "公開中のサイトは変わっていません" in err
     assert "Traceback" not in err
     assert live(target) == "newer"
@@ -265,12 +296,7 @@ def test_a_deploy_killed_mid_copy_leaves_current_serving_the_previous_release(
     size = 512 * 1024 * 1024
     with open(big_site / "big.bin", "wb") as handle:
         handle.truncate(size)  # sparse: cheap to make, real bytes to copy
-    process = subprocess.Popen(
-        [sys.executable, "-m", "manabi.cli", "deploy", str(big_site), str(target)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = subprocess.Popen(deploy_command(big_site, target), cwd=ROOT, env=bare_env())
     try:
         partial = None
         while partial is None and process.poll() is None:
