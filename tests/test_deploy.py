@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, ROOT, run_cli
 
-from manabi import deploy
+from manabi import __version__, deploy
 
 MANIFEST = "manabi-build.json"
 
@@ -73,8 +73,6 @@ def test_every_build_carries_a_manifest_with_its_snapshot_and_version(built: Pat
     manifest = json.loads((built / MANIFEST).read_text(encoding="utf-8"))
     assert set(manifest) == {"snapshot_hash", "read_at", "version", "built_at"}
     assert len(manifest["snapshot_hash"]) == 64
-    from manabi import __version__
-
     assert manifest["version"] == __version__
 
 
@@ -296,7 +294,13 @@ def test_a_deploy_killed_mid_copy_leaves_current_serving_the_previous_release(
     size = 512 * 1024 * 1024
     with open(big_site / "big.bin", "wb") as handle:
         handle.truncate(size)  # sparse: cheap to make, real bytes to copy
-    process = subprocess.Popen(deploy_command(big_site, target), cwd=ROOT, env=bare_env())
+    process = subprocess.Popen(
+        deploy_command(big_site, target),
+        cwd=ROOT,
+        env=bare_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         partial = None
         while partial is None and process.poll() is None:
