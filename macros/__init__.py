@@ -51,3 +51,8 @@ def define_env(env) -> None:
     @env.macro
     def fill_in_guide() -> Markup:
         return part("guide.html")
+
+    @env.macro
+    def update_history() -> Markup:
+        history = env.conf.plugins["manabi"].snapshot.history
+        return pages.render("history.html", site(), env.page.url, history=history)

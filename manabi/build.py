@@ -17,8 +17,8 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from manabi import __version__
 from manabi.atomic import recover, replace_dir, staging_dir
+from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import BuildError
-from manabi.plugin import BUILD_INFO
 
 
 class _Collect(logging.Handler):
@@ -73,7 +73,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
 def is_current(site_dir: Path, snapshot_hash: str) -> bool:
     """Whether ``site_dir`` was built by this version from data with this content hash."""
     try:
-        info = json.loads((Path(site_dir) / BUILD_INFO).read_text(encoding="utf-8"))
+        info = json.loads((Path(site_dir) / BUILD_MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (

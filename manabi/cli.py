@@ -109,6 +109,38 @@ def cmd_build(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from manabi import deploy
+
+    if args.rollback and (args.site_dir is None or args.target is not None):
+        args.usage_error("--rollback には公開先（TARGET）を 1 つだけ指定します")
+    if not args.rollback and (args.site_dir is None or args.target is None):
+        args.usage_error("サイトのフォルダ（SITE_DIR）と公開先（TARGET）を指定してください")
+    try:
+        if args.rollback:
+            outcome = deploy.rollback(Path(args.site_dir))
+        else:
+            outcome = deploy.deploy(
+                Path(args.site_dir), Path(args.target), keep=args.keep, force=args.force
+            )
+    except deploy.DeployRefused as exc:
+        print(f"manabi: {exc}公開中のサイトは変わっていません。", file=sys.stderr)
+        return INVALID
+    for note in outcome.notes:
+        print(note)
+    verb = "前のリリースに戻しました" if args.rollback else "公開しました"
+    print(f"{verb}: current → {outcome.release}（それまで: {outcome.left or 'なし'}）")
+    if outcome.removed:
+        print(f"削除したリリース: {'、'.join(outcome.removed)}")
+    return OK
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"1 以上の数を指定してください: {text}")
+    return int(text)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
@@ -147,6 +179,26 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="--source のデータがサイトと同じでも作り直します"
     )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "deploy",
+        help="作ったサイトを公開します（TARGET/current を切り替えます）",
+        usage="manabi deploy SITE_DIR TARGET [--keep N] [--force]\n"
+        "       manabi deploy --rollback TARGET",
+    )
+    p.add_argument("site_dir", nargs="?", metavar="SITE_DIR", help="manabi build で作ったサイト")
+    p.add_argument(
+        "target",
+        nargs="?",
+        metavar="TARGET",
+        help="公開先（Web サーバーは TARGET/current を見せます）",
+    )
+    p.add_argument(
+        "--keep", type=_positive, default=5, metavar="N", help="残すリリースの数（既定: 5）"
+    )
+    p.add_argument("--force", action="store_true", help="公開中より古いデータでも公開します")
+    p.add_argument("--rollback", action="store_true", help="前のリリースに戻します")
+    p.set_defaults(func=cmd_deploy, usage_error=p.error)
 
     p = sub.add_parser("serve", help="プレビュー用にサイトを表示します")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -24,6 +25,7 @@ from manabi.model import Site
 from manabi.schema import TABS
 
 WEEKDAYS = "月火水木金土日"
+TOKYO = ZoneInfo("Asia/Tokyo")  # the city's time, whatever the build machine's zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,18 @@ def date_ja(value: object) -> str:
     return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
 
 
+def datetime_ja(value: object) -> str:
+    """``2026-11-26T06:04:00+00:00`` → ``2026年11月26日 15:04`` (Asia/Tokyo)."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(TOKYO)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
 # --- rendering --------------------------------------------------------------
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -132,7 +146,9 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(text=text, safe_url=safe_url, hours=hours, date_ja=date_ja)
+_env.filters.update(
+    text=text, safe_url=safe_url, hours=hours, date_ja=date_ja, datetime_ja=datetime_ja
+)
 
 
 def _relative(page_url: str):

@@ -4,6 +4,9 @@ Generated pages are virtual files (never written into ``docs/``). Their
 titles come from spreadsheet text, so they are set only after mkdocs-macros
 has rendered the page (which would otherwise treat ``{{`` in a title as
 Jinja) and are handed to the theme already escaped.
+
+Every built site carries ``manabi-build.json`` (which snapshot, read when,
+by which version): ``manabi deploy`` checks it before publishing.
 """
 
 from __future__ import annotations
@@ -23,13 +26,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from manabi import __version__, pages, snapshot
+from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import ManabiError
 from manabi.model import Site
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-# What a built site was made from; `manabi build --source` and deploy read it.
-BUILD_INFO = "manabi-build.json"
 
 
 class ManabiConfig(base.Config):
@@ -52,6 +53,10 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         self.site = Site(self.snapshot.data)
         # The theme prints site_name unescaped in places; Markup keeps `| e` from doubling.
         config.site_name = Markup(escape(self.site.settings["site_name"]))
+        # "最終更新" under every page (overrides/main.html escapes it): when the data last changed.
+        read_at = self.snapshot.manifest.get("read_at")
+        config.extra["manabi_updated"] = pages.datetime_ja(read_at)
+        config.extra["manabi_updated_iso"] = str(read_at or "")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -76,11 +81,11 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.snapshot is not None
-        info = {
+        build = {
             "snapshot_hash": self.snapshot.hash,
             "read_at": self.snapshot.manifest.get("read_at"),
             "version": __version__,
             "built_at": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
         }
-        path = Path(config.site_dir) / BUILD_INFO
-        path.write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        text = json.dumps(build, ensure_ascii=False, indent=2) + "\n"
+        (Path(config.site_dir) / BUILD_MANIFEST).write_text(text, encoding="utf-8")

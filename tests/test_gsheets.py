@@ -16,8 +16,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import SourceError
-from manabi.plugin import BUILD_INFO
 from manabi.schema import TABS
 from manabi.sources import gsheets, read_source
 from manabi.sources.gsheets import Budget, Exhausted, RetryPolicy, Transient
@@ -293,21 +293,21 @@ def test_build_from_an_unchanged_sheet_is_skipped_unless_forced(standin, tmp_pat
     site = tmp_path / "site"
     assert run_cli("build", "--source", f"gsheet:{KEY}", "--site-dir", site) == 0
     first = capsys.readouterr()
-    info = json.loads((site / BUILD_INFO).read_text(encoding="utf-8"))
+    info = json.loads((site / BUILD_MANIFEST).read_text(encoding="utf-8"))
     assert set(info) == {"snapshot_hash", "read_at", "version", "built_at"}
     assert (site / "index.html").is_file()
 
-    marker = (site.stat().st_ino, (site / BUILD_INFO).stat().st_mtime_ns)
+    marker = (site.stat().st_ino, (site / BUILD_MANIFEST).stat().st_mtime_ns)
     assert run_cli("build", "--source", f"gsheet:{KEY}", "--site-dir", site) == 0
     second = capsys.readouterr()
     assert "変更なし" in second.out
-    assert (site.stat().st_ino, (site / BUILD_INFO).stat().st_mtime_ns) == marker
+    assert (site.stat().st_ino, (site / BUILD_MANIFEST).stat().st_mtime_ns) == marker
 
     assert run_cli("build", "--source", f"gsheet:{KEY}", "--site-dir", site, "--force") == 0
     third = capsys.readouterr()
     assert "サイトを作りました" in third.out
     assert site.stat().st_ino != marker[0]  # a new site swapped in
-    rebuilt = json.loads((site / BUILD_INFO).read_text(encoding="utf-8"))
+    rebuilt = json.loads((site / BUILD_MANIFEST).read_text(encoding="utf-8"))
     assert rebuilt["snapshot_hash"] == info["snapshot_hash"]
     assert len(standin.api_requests) == 6 and len(standin.token_requests) == 3
     assert_no_secrets(standin, *first, *second, *third, folders=(site,))
@@ -316,13 +316,14 @@ def test_build_from_an_unchanged_sheet_is_skipped_unless_forced(standin, tmp_pat
 def test_a_changed_sheet_is_built_even_when_a_site_exists(standin, tmp_path, capsys):
     site = tmp_path / "site"
     assert run_cli("build", "--source", MINIMAL, "--site-dir", site) == 0
-    built_from = json.loads((site / BUILD_INFO).read_text(encoding="utf-8"))["snapshot_hash"]
+    built_from = json.loads((site / BUILD_MANIFEST).read_text(encoding="utf-8"))["snapshot_hash"]
     assert run_cli("build", "--source", MINIMAL, "--site-dir", site) == 0
     assert "変更なし" in capsys.readouterr().out
     assert run_cli("build", "--source", f"gsheet:{KEY}", "--site-dir", site) == 0
     assert "サイトを作りました" in capsys.readouterr().out
     assert (
-        json.loads((site / BUILD_INFO).read_text(encoding="utf-8"))["snapshot_hash"] != built_from
+        json.loads((site / BUILD_MANIFEST).read_text(encoding="utf-8"))["snapshot_hash"]
+        != built_from
     )
 
 

@@ -276,7 +276,7 @@ def test_a_broken_page_fails_the_build_without_a_traceback(
 ) -> None:
     import shutil
 
-    for name in ("docs", "macros"):
+    for name in ("docs", "macros", "overrides"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "docs" / "broken.md").write_text("# 壊れたページ\n\n{{ no_such_macro() }}\n")

@@ -33,7 +33,7 @@ def test_sync_writes_one_readable_file_per_tab_with_a_row_per_line(
     assert run_cli("sync", MINIMAL, "--data", data) == 0
     assert "講座 +3" in capsys.readouterr().out
     assert sorted(p.name for p in data.iterdir()) == sorted(
-        [f"{t.key}.json" for t in TABS] + ["manifest.json"]
+        [f"{t.key}.json" for t in TABS] + [snapshot.MANIFEST, snapshot.HISTORY]
     )
     lines = (data / "courses.json").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "[" and lines[-1] == "]"
