@@ -92,7 +92,7 @@ def parse_hours(text: str) -> float:
     cleaned = text.replace(" ", "")
     words = _HOURS_WORDS.fullmatch(cleaned)
     clock = re.fullmatch(r"([0-9]{1,3}):([0-5][0-9])(?::00)?", cleaned)  # a time cell: 01:30
-    if re.fullmatch(r"[0-9]{1,4}(?:\.[0-9]{1,4})?", cleaned):
+    if re.fullmatch(r"[0-9]{1,4}(?:\.[0-9]{1,20})?", cleaned):  # 20 places: a float's repr
         hours = float(cleaned)
     elif clock:
         hours = int(clock.group(1)) + int(clock.group(2)) / 60
@@ -138,7 +138,9 @@ def parse_date(text: str) -> str:
                     "（曜日は書かなくてもかまいません）。"
                 )
             return day.isoformat()
-    except ValueError:
+    except Invalid:
+        raise
+    except ValueError:  # dt.date refused it: 2026/2/30, month 13…
         raise Invalid(
             f"「{shorten(text)}」という日付はありません。正しい日付を入力してください（例: 2026-12-01）。"
         ) from None

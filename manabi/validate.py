@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from manabi import advice, kinds
 from manabi.errors import Problem
+from manabi.guidance import how_to_write
 from manabi.kinds import shorten
 from manabi.schema import SETTINGS_HEADERS, TABS, TABS_BY_NAME, Column, Tab
 from manabi.sources import Row, Table, Workbook, a1, column_letter
@@ -61,9 +61,6 @@ class _Collector:
         # (they become the snapshot), so warnings look their cells up here.
         self.origins: dict[int, tuple[Tab, Row, dict[str, int]]] = {}
         self.setting_rows: dict[str, tuple[Row, int]] = {}  # settings key → (row, value col)
-        # IDs of rows that have an error of their own: a reference to them is not
-        # reported again, so one mistake gives one message, not a cascade.
-        self.broken_ids: dict[str, set[object]] = defaultdict(set)
 
     def add(
         self,
@@ -250,8 +247,11 @@ def _parse_cell(
         try:
             value = column.kind.parse(item)
         except kinds.Invalid as exc:
-            prefix = f"「{shorten(item)}」: " if column.many else ""
-            out.add(tab.name, f"{prefix}{exc}", **where)
+            if column.also:  # neither an ID nor one of the names: say both are possible
+                message = f"「{shorten(item)}」は使えません。{how_to_write(column)}を入力してください。"
+            else:
+                message = f"「{shorten(item)}」: {exc}" if column.many else str(exc)
+            out.add(tab.name, message, **where)
             return False, None
         if column.choices and value not in column.choices:
             out.add(
@@ -290,12 +290,7 @@ def _rows(
                 refs.append(_Located(tab, column, row.number, col, raw, value))
             if ok and column.is_id:
                 ids.add(value)
-        if not row_ok:
-            id_column = tab.id_column
-            if id_column is not None and record.get(id_column.key) is not None:
-                out.broken_ids[tab.name].add(record[id_column.key])
-            continue
-        if _is_duplicate(tab, row, record, positions, seen, out):
+        if not row_ok or _is_duplicate(tab, row, record, positions, seen, out):
             continue
         records.append(record)
         out.origins[id(record)] = (tab, row, positions)
@@ -393,8 +388,6 @@ def _references(refs: list[_Located], present: dict[str, set[object]], out: _Col
         for value in values:
             if value in known or value in loc.column.also:
                 continue
-            if value in out.broken_ids[target]:
-                continue  # that row has its own error; fixing it fixes this reference
             target_id = TABS_BY_NAME[target].id_column
             assert target_id is not None
             extra = f"、または {'・'.join(loc.column.also)}" if loc.column.also else ""
