@@ -115,10 +115,12 @@ def format_json(problems: Sequence[Problem]) -> str:
 
 # --- Markdown -----------------------------------------------------------------
 
-# ASCII punctuation with a meaning in CommonMark/GFM inline text or tables: each
-# is backslash-escaped, then <, >, & and quotes become HTML entities, so no cell
-# can open a tag, a link, an emphasis or a new table column.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:@$])")
+# Characters that open something in CommonMark/GFM inline text or a table cell
+# (escape, code, emphasis, link, column, strikethrough, math) are
+# backslash-escaped; then <, >, & and quotes become HTML entities, so no cell
+# can open a tag, a link, an emphasis or a new column. Line-start syntax (#, -,
+# 1.) cannot occur: every value sits inside a table row or after other text.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 
 
 def md_escape(text: str) -> str:

@@ -248,7 +248,9 @@ def _parse_cell(
             value = column.kind.parse(item)
         except kinds.Invalid as exc:
             if column.also:  # neither an ID nor one of the names: say both are possible
-                message = f"「{shorten(item)}」は使えません。{how_to_write(column)}を入力してください。"
+                message = (
+                    f"「{shorten(item)}」は使えません。{how_to_write(column)}を入力してください。"
+                )
             else:
                 message = f"「{shorten(item)}」: {exc}" if column.many else str(exc)
             out.add(tab.name, message, **where)
