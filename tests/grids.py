@@ -99,8 +99,10 @@ def typed(text: str) -> object:
     return text
 
 
-def write_xlsx(grids: Grids, path: Path, *, as_typed: bool = True) -> Path:
-    """An ``.xlsx`` with one sheet per grid; cells that start with ``=`` stay text."""
+def write_xlsx(grids: Grids, path: Path, *, as_typed: bool = True, formulas: bool = False) -> Path:
+    """An ``.xlsx`` with one sheet per grid. Cells that start with ``=`` stay text,
+    unless ``formulas``: then they are formulas with no cached value (as a program
+    that never recalculated leaves them) and ``#REF!`` is an error cell."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -113,7 +115,7 @@ def write_xlsx(grids: Grids, path: Path, *, as_typed: bool = True) -> Path:
                     continue
                 value = typed(text) if as_typed and r > 1 else text
                 cell = sheet.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
+                if isinstance(value, str) and not formulas:
                     cell.data_type = "s"  # text as typed, never a formula
                 elif isinstance(value, dt.datetime):
                     cell.number_format = "yyyy-mm-dd"
