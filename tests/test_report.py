@@ -8,11 +8,11 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import MINIMAL, run_cli
-from grids import append_row, read_folder, set_cell, write_folder
 
 from manabi import report
 from manabi.errors import Problem
+from tests.grids import append_row, read_folder, set_cell, write_folder
+from tests.helpers import MINIMAL, run_cli
 
 HOSTILE = "<script>alert(1)</script> | **太字** [x](javascript:alert(1)) `code` @someone\n2行目"
 

@@ -20,13 +20,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, run_cli
-from grids import Grids, copy, read_folder, write_folder, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from manabi import report
 from manabi.errors import Problem
+from tests.grids import Grids, copy, read_folder, write_folder, write_xlsx
+from tests.helpers import SAMPLE, run_cli
 
 BASE = read_folder(SAMPLE)
 SHEETS = sorted(BASE)

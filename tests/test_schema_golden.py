@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli
-from grids import (
+
+from tests.grids import (
     Grids,
     append_row,
     copy,
@@ -25,6 +25,7 @@ from grids import (
     set_cell,
     write_folder,
 )
+from tests.helpers import MINIMAL, run_cli
 
 Edit = tuple  # ("set", "講座!D2", text) | ("delete", "窓口担当", 2) | ("append", tab, [..]) | …
 E, W = "error", "warning"

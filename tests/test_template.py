@@ -10,7 +10,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import run_cli
 from markupsafe import escape
 
 from manabi import guidance
@@ -18,6 +17,7 @@ from manabi.layout import TEMPLATE_ROWS, display_width, workbook_layout
 from manabi.schema import SETTINGS_HEADERS, TABS, TABS_BY_NAME
 from manabi.sources import read_source
 from manabi.validate import validate
+from tests.helpers import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
-from grids import Grids, copy, read_folder, set_cell, write_folder, write_ods, write_xlsx
 
 from manabi.sources import read_source
 from manabi.validate import Result, validate
+from tests.grids import Grids, copy, read_folder, set_cell, write_folder, write_ods, write_xlsx
+from tests.helpers import SAMPLE
 
 TODAY = dt.date(2026, 11, 26)
 
