@@ -52,7 +52,7 @@ def settings_notes(tab: Tab) -> tuple[str, str]:
 def dropdown_prompt(column: Column) -> str:
     """The message a spreadsheet shows when a dropdown cell is selected."""
     if column.many:
-        return f"一覧から 1 つ選ぶか、複数なら「、」で区切って入力します。{how_to_write(column)}"
+        return f"{how_to_write(column)}。一覧から 1 つ選ぶか、直接入力します。"
     return how_to_write(column)
 
 

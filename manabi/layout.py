@@ -22,7 +22,9 @@ from manabi.schema import SETTINGS_HEADERS, TABS, TABS_BY_NAME, Column, Tab
 
 TEMPLATE_ROWS = 1000  # dropdowns and references cover rows 2..TEMPLATE_ROWS
 MIN_WIDTH, MAX_WIDTH = 8, 40  # column widths, in half-width characters
-TEXT_WIDTH = 24  # free text (names, notes) gets room even when its example is short
+# Room a column gets even when its header and example are short: free text
+# (names, notes), IDs (often longer than the example's), lists of IDs.
+TEXT_WIDTH, ID_WIDTH, LIST_WIDTH = 24, 14, 24
 
 Value = str | int | float | dt.date | dt.time
 ValueType = Literal["text", "integer", "number", "date", "time"]
@@ -107,6 +109,14 @@ def _fit(*texts: str) -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, widest + 2))
 
 
+def _floor(column: Column) -> int:
+    if column.many:
+        return LIST_WIDTH
+    if column.kind is kinds.TEXT:
+        return TEXT_WIDTH
+    return ID_WIDTH if column.kind is kinds.SLUG_ID else 0
+
+
 def example_value(column: Column) -> Value:
     """A column's example, parsed by its kind as validation would (so it is valid)."""
     if not column.example:
@@ -152,10 +162,7 @@ def _rows_sheet(tab: Tab, rows: int) -> SheetLayout:
         columns.append(
             ColumnLayout(
                 header=column.name,
-                width=max(
-                    _fit(column.name, column.example, *choices),
-                    TEXT_WIDTH if column.kind is kinds.TEXT else 0,
-                ),
+                width=max(_fit(column.name, column.example, *choices), _floor(column)),
                 value_type=_VALUE_TYPES.get(column.kind, "text"),
                 required=column.required,
             )
