@@ -41,7 +41,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         result = _read_and_check(args.source)
     except SourceError as exc:
-        if args.format == "json":
+        if args.format == "markdown":
+            print(report.format_unreadable_markdown(str(exc), args.source), end="")
+        elif args.format == "json":
             problem = {
                 "sheet": None,
                 "cell": None,
@@ -60,6 +62,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return UNREADABLE
     if args.format == "json":
         print(report.format_json(result.problems))
+    elif args.format == "markdown":
+        print(report.format_markdown(result.problems, source=args.source), end="")
     else:
         print(report.format_text(result.problems))
     return OK if result.ok else INVALID
@@ -141,6 +145,35 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from manabi.template import write_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print(
+            f"manabi: ひな形は .xlsx で作ります。「{out.name}」ではなく「{out.stem}.xlsx」の"
+            "ように指定してください。",
+            file=sys.stderr,
+        )
+        return UNREADABLE
+    if out.exists() and not args.force:
+        print(
+            f"manabi: 「{out}」はもうあります。使っているブックを上書きしないよう止めました。"
+            "別の名前を指定するか、上書きしてよければ --force を付けてください。",
+            file=sys.stderr,
+        )
+        return INVALID
+    if not out.parent.is_dir():
+        print(f"manabi: フォルダ「{out.parent}」がありません。", file=sys.stderr)
+        return UNREADABLE
+    layout = write_template(out)
+    print(
+        f"ひな形を作りました: {out}（タブ {len(layout.sheets)} 個）。"
+        "見出しのメモに書き方があります。例の行を書き換えて使ってください。"
+    )
+    return OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
@@ -161,7 +194,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="スプレッドシートを読み、誤りをすべて報告します")
     p.add_argument("source", metavar="SOURCE", help=source_help)
-    p.add_argument("--format", choices=("text", "json"), default="text", help="報告の形式")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="報告の形式（markdown は CI のジョブサマリー向け）",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("sync", help="確認してから data/ にデータを書き出します")
@@ -199,6 +237,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="公開中より古いデータでも公開します")
     p.add_argument("--rollback", action="store_true", help="前のリリースに戻します")
     p.set_defaults(func=cmd_deploy, usage_error=p.error)
+
+    p = sub.add_parser(
+        "template", help="入力用のひな形（見出し・メモ・プルダウン・例の行つき .xlsx）を作ります"
+    )
+    p.add_argument("out", metavar="OUT.xlsx", help="作るファイル")
+    p.add_argument("--force", action="store_true", help="同じ名前のファイルがあれば上書きします")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("serve", help="プレビュー用にサイトを表示します")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")

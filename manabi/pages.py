@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from manabi.guidance import how_to_write
 from manabi.kinds import ALLOWED_SCHEMES, SLUG
 from manabi.model import Site
 from manabi.schema import TABS
@@ -149,6 +150,7 @@ _env = Environment(
 _env.filters.update(
     text=text, safe_url=safe_url, hours=hours, date_ja=date_ja, datetime_ja=datetime_ja
 )
+_env.filters["how_to_write"] = how_to_write  # the guide's wording, shared with the template
 
 
 def _relative(page_url: str):

@@ -149,7 +149,7 @@ TABS: tuple[Tab, ...] = (
                 "areas",
                 kinds.SLUG_ID,
                 "この部署の担当分野の分野ID です。空欄なら全分野を表示します。",
-                "data、security",
+                "data",
                 ref="分野",
                 many=True,
             ),
