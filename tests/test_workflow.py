@@ -206,7 +206,7 @@ def checkout(tmp_path: Path) -> dict[str, Path]:
     )
     git(work, "remote", "add", "origin", str(origin))
     git(work, "push", "--quiet", "origin", "HEAD:main")
-    files = {name: tmp_path / name for name in ("summary.md", "output.txt", "report.txt")}
+    files = {name: tmp_path / name for name in ("summary.md", "output.txt")}
     for path in files.values():
         path.touch()
     return {"origin": origin, "work": work, **files}
@@ -215,7 +215,6 @@ def checkout(tmp_path: Path) -> dict[str, Path]:
 def step_env(checkout: dict[str, Path], **extra: str) -> dict[str, str]:
     return {
         "MANABI_SOURCE": "sheet",
-        "REPORT": str(checkout["report.txt"]),
         "GITHUB_STEP_SUMMARY": str(checkout["summary.md"]),
         "GITHUB_OUTPUT": str(checkout["output.txt"]),
         "GITHUB_REF": "refs/heads/main",
@@ -237,10 +236,10 @@ def test_invalid_data_fails_the_job_with_the_japanese_report_in_the_summary(work
     run = run_step(step_named(workflow, "sync", "manabi sync"), work, step_env(checkout))
     assert run.returncode == 1
     summary = checkout["summary.md"].read_text(encoding="utf-8")
-    assert summary.startswith("## スプレッドシートに誤りがあるため、公開しませんでした")
+    assert summary.startswith("## ❌ スプレッドシートに誤りが 1 件あります")
     assert "講座!D2" in summary
     assert "&lt;b&gt;javascript:x&lt;/b&gt;" in summary and "<b>" not in summary
-    assert "公開中のサイトは前のまま変わっていません" in summary
+    assert "サイトとデータは前のまま変わっていません" in summary
     assert git(work, "status", "--porcelain", "--", "data") == ""
 
 
