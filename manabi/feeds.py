@@ -10,6 +10,7 @@ its events instead of doubling them after a rebuild.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import icalendar
@@ -74,7 +75,23 @@ def vevent(site: Site, event: Record, stamp: dt.datetime) -> icalendar.Event:
     return item
 
 
-def calendar(site: Site, events: Iterable[Record], name: str, stamp: dt.datetime) -> bytes:
+@functools.cache
+def _tokyo() -> icalendar.Timezone:
+    # Worked out once per build: deriving a VTIMEZONE scans decades of offsets.
+    return icalendar.Timezone.from_tzinfo(agenda.TOKYO)
+
+
+def calendar(
+    site: Site,
+    events: Iterable[Record],
+    name: str,
+    stamp: dt.datetime,
+    *,
+    cache: dict[str, icalendar.Event] | None = None,
+) -> bytes:
+    """One feed; ``cache`` (UID → VEVENT) lets many feeds share an event's component."""
+    cache = {} if cache is None else cache
+    ordered = agenda.events_sorted(events)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -84,9 +101,13 @@ def calendar(site: Site, events: Iterable[Record], name: str, stamp: dt.datetime
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", agenda.TOKYO.key)
     cal.add("refresh-interval", dt.timedelta(hours=12), parameters={"VALUE": "DURATION"})
-    for event in agenda.events_sorted(events):
-        cal.add_component(vevent(site, event, stamp))
-    cal.add_missing_timezones()
+    if any(event.get("start") for event in ordered):
+        cal.add_component(_tokyo())
+    for event in ordered:
+        key = agenda.uid(event)
+        if key not in cache:
+            cache[key] = vevent(site, event, stamp)
+        cal.add_component(cache[key])
     return cal.to_ical()
 
 
@@ -97,13 +118,15 @@ def calendar_files(site: Site, stamp: dt.datetime) -> dict[str, bytes]:
     snapshot give identical files.
     """
     site_name = site.settings["site_name"]
-    files = {feed_path(): calendar(site, site.events, f"{site_name} 予定", stamp)}
+    cache: dict[str, icalendar.Event] = {}
+    files = {feed_path(): calendar(site, site.events, f"{site_name} 予定", stamp, cache=cache)}
     for division in site.divisions:
         files[feed_path(division)] = calendar(
             site,
             agenda.events_for(site, division),
             f"{site_name} 予定（{division['name']}）",
             stamp,
+            cache=cache,
         )
     return files
 
