@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from conftest import MINIMAL, ROOT, SAMPLE, run_cli
 
 from manabi import agenda, feeds
 from manabi.model import Site
 from manabi.sources import read_source
 from manabi.validate import validate
+from tests.helpers import MINIMAL, ROOT, SAMPLE, run_cli
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

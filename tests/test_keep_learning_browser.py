@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import MINIMAL, run_cli
+
+from tests.helpers import MINIMAL, run_cli
 
 pytestmark = pytest.mark.browser
 
