@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -26,7 +25,7 @@ from manabi.model import Site
 from manabi.schema import TABS
 
 WEEKDAYS = "月火水木金土日"
-TOKYO = ZoneInfo("Asia/Tokyo")  # the city's time, whatever the build machine's zone
+TOKYO = agenda.TOKYO  # the city's time, whatever the build machine's zone
 
 
 @dataclass(frozen=True, slots=True)
