@@ -56,3 +56,19 @@ def define_env(env) -> None:
     def update_history() -> Markup:
         history = env.conf.plugins["manabi"].snapshot.history
         return pages.render("history.html", site(), env.page.url, history=history)
+
+    @env.macro
+    def event_list() -> Markup:
+        return part("events.html")
+
+    @env.macro
+    def next_events() -> Markup:
+        return part("home_events.html")
+
+    @env.macro
+    def letter_archive() -> Markup:
+        return part("letters.html")
+
+    @env.macro
+    def latest_letter() -> Markup:
+        return part("latest_letter.html")

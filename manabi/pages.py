@@ -15,18 +15,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from manabi import agenda, feeds
 from manabi.guidance import how_to_write
 from manabi.kinds import ALLOWED_SCHEMES, SLUG
 from manabi.model import Site
 from manabi.schema import TABS
 
 WEEKDAYS = "月火水木金土日"
-TOKYO = ZoneInfo("Asia/Tokyo")  # the city's time, whatever the build machine's zone
+TOKYO = agenda.TOKYO  # the city's time, whatever the build machine's zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +137,12 @@ def datetime_ja(value: object) -> str:
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
+def event_when(event: dict[str, Any]) -> str:
+    """``2026年12月3日(木) 15:00–17:00`` (just the date for an all-day event)."""
+    times = agenda.time_range(event)
+    return f"{date_ja(event['date'])} {times}" if times else date_ja(event["date"])
+
+
 # --- rendering --------------------------------------------------------------
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -148,8 +154,14 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters.update(
-    text=text, safe_url=safe_url, hours=hours, date_ja=date_ja, datetime_ja=datetime_ja
+    text=text,
+    safe_url=safe_url,
+    hours=hours,
+    date_ja=date_ja,
+    datetime_ja=datetime_ja,
+    event_when=event_when,
 )
+_env.globals.update(agenda=agenda, feeds=feeds)
 _env.filters["how_to_write"] = how_to_write  # the guide's wording, shared with the template
 
 
@@ -176,7 +188,7 @@ def render(template: str, site: Site, page_url: str, **values: Any) -> Markup:
         href=_relative(page_url),
         page_path=page_path,
         tabs=TABS,
-        today=dt.date.today().isoformat(),
+        today=agenda.today().isoformat(),  # the build day in Tokyo; scripts use the reader's
         **values,
     )
     return Markup(_BLANK_LINES.sub("\n", html).strip() + "\n")

@@ -1,4 +1,4 @@
-"""The MkDocs plugin: loads the snapshot, adds the generated pages, sets their titles.
+"""The MkDocs plugin: loads the snapshot, adds the generated pages and feeds, sets titles.
 
 Generated pages are virtual files (never written into ``docs/``). Their
 titles come from spreadsheet text, so they are set only after mkdocs-macros
@@ -25,7 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from manabi import __version__, pages, snapshot
+from manabi import __version__, feeds, pages, snapshot
 from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import ManabiError
 from manabi.model import Site
@@ -67,6 +67,12 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
                     f"docs/{page.src_uri} は自動で作るページと同じ場所です。別の名前にしてください。"
                 )
             files.append(File.generated(config, page.src_uri, content=page.source))
+        assert self.snapshot is not None
+        # Calendar feeds are virtual static files: written by the build, served by `serve`.
+        for path, content in feeds.calendar_files(
+            self.site, feeds.stamp_of(self.snapshot.manifest)
+        ).items():
+            files.append(File.generated(config, path, content=content))
         return files
 
     @event_priority(-100)  # after mkdocs-macros has rendered the page body
