@@ -19,6 +19,7 @@ from manabi import __version__
 from manabi.atomic import recover, replace_dir, staging_dir
 from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import BuildError
+from manabi.plugin import inputs_fingerprint
 
 
 class _Collect(logging.Handler):
@@ -70,14 +71,17 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
     replace_dir(staging, site_dir)
 
 
-def is_current(site_dir: Path, snapshot_hash: str) -> bool:
-    """Whether ``site_dir`` was built by this version from data with this content hash."""
+def is_current(site_dir: Path, snapshot_hash: str, config_file: Path) -> bool:
+    """Whether ``site_dir`` was built from data with this hash and from the same
+    templates, pages, config and version (so a change to any of them rebuilds)."""
     try:
         info = json.loads((Path(site_dir) / BUILD_MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        config = load_config(str(config_file))
+    except (OSError, ValueError, MkDocsException):
         return False
     return (
         isinstance(info, dict)
         and info.get("snapshot_hash") == snapshot_hash
         and info.get("version") == __version__
+        and info.get("inputs_hash") == inputs_fingerprint(config)
     )

@@ -99,9 +99,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not result.ok:
             print(report.format_text(result.problems))
             return INVALID
-        if not args.force and is_current(Path(args.site_dir), snapshot.content_hash(result.data)):
+        if not args.force and is_current(
+            Path(args.site_dir), snapshot.content_hash(result.data), config
+        ):
             print(
-                f"変更なし: サイト（{args.site_dir}）は同じデータから作られています"
+                f"変更なし: サイト（{args.site_dir}）は同じデータ・同じページ設定から作られています"
                 "（作り直すときは --force を付けます）。"
             )
             return OK

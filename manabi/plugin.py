@@ -12,6 +12,7 @@ by which version): ``manabi deploy`` checks it before publishing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -31,6 +32,27 @@ from manabi.errors import ManabiError
 from manabi.model import Site
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+def inputs_fingerprint(config: MkDocsConfig) -> str:
+    """A hash of everything besides the data that shapes the site.
+
+    The config file, the hand-written pages, theme overrides, the macros module
+    and this package's code and templates: a site built from the same data but
+    older templates is not current.
+    """
+    root = Path(config.config_file_path).parent
+    folders = [Path(config.docs_dir), root / "macros", Path(__file__).parent]
+    if config.theme.custom_dir:
+        folders.append(Path(config.theme.custom_dir))
+    digest = hashlib.sha256(Path(config.config_file_path).read_bytes())
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 class ManabiConfig(base.Config):
@@ -91,6 +113,7 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
             "snapshot_hash": self.snapshot.hash,
             "read_at": self.snapshot.manifest.get("read_at"),
             "version": __version__,
+            "inputs_hash": inputs_fingerprint(config),
             "built_at": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
         }
         text = json.dumps(build, ensure_ascii=False, indent=2) + "\n"

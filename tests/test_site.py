@@ -294,3 +294,29 @@ def test_a_broken_page_fails_the_build_without_a_traceback(
     assert "broken.md" in captured.err  # which page, for the maintainer
     assert "Traceback" not in captured.err + captured.out
     assert (site / "index.html").read_text() == "前のサイト"
+
+
+def test_an_unchanged_source_skips_the_build_until_a_page_or_template_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    for name in ("docs", "macros", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    config = tmp_path / "mkdocs.yml"
+    shutil.copy(ROOT / "mkdocs.yml", config)
+    site = tmp_path / "site"
+    build = ("build", "--source", MINIMAL, "--site-dir", site, "--config", config)
+    assert run_cli(*build) == 0
+    capsys.readouterr()
+
+    assert run_cli(*build) == 0
+    assert capsys.readouterr().out.startswith("変更なし")
+
+    guide = tmp_path / "docs" / "contacts.md"
+    guide.write_text(
+        guide.read_text(encoding="utf-8") + "\n窓口は平日 9 時から。\n", encoding="utf-8"
+    )
+    assert run_cli(*build) == 0
+    assert capsys.readouterr().out.startswith("サイトを作りました")
+    assert "窓口は平日 9 時から。" in (site / "contacts" / "index.html").read_text(encoding="utf-8")
