@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateSyntaxError
 from markupsafe import Markup, escape
 
 from manabi import agenda, feeds
+from manabi.errors import TemplateError
 from manabi.guidance import how_to_write
 from manabi.kinds import ALLOWED_SCHEMES, SLUG
 from manabi.model import Site
@@ -183,14 +184,20 @@ def render(template: str, site: Site, page_url: str, **values: Any) -> Markup:
 
     Blank lines are removed: Python-Markdown ends a raw HTML block there.
     """
-    html = _env.get_template(template).render(
-        site=site,
-        href=_relative(page_url),
-        page_path=page_path,
-        tabs=TABS,
-        today=agenda.today().isoformat(),  # the build day in Tokyo; scripts use the reader's
-        **values,
-    )
+    try:
+        html = _env.get_template(template).render(
+            site=site,
+            href=_relative(page_url),
+            page_path=page_path,
+            tabs=TABS,
+            today=agenda.today().isoformat(),  # the build day in Tokyo; scripts use the reader's
+            **values,
+        )
+    except TemplateSyntaxError as exc:
+        # Workaround: mkdocs-macros formats any TemplateSyntaxError against the
+        # *page's* Markdown and crashes (IndexError) when the error is in another
+        # file, hiding where it is. Re-raised as our own error, it is reported.
+        raise TemplateError(f"{exc.name or template} の {exc.lineno} 行目: {exc.message}") from None
     return Markup(_BLANK_LINES.sub("\n", html).strip() + "\n")
 
 

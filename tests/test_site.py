@@ -320,3 +320,33 @@ def test_an_unchanged_source_skips_the_build_until_a_page_or_template_changes(
     assert run_cli(*build) == 0
     assert capsys.readouterr().out.startswith("サイトを作りました")
     assert "窓口は平日 9 時から。" in (site / "contacts" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_template_of_ours_is_reported_with_its_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from manabi import pages
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "manabi" / "templates", templates)
+    area = templates / "area.html"
+    area.write_text(
+        area.read_text(encoding="utf-8").replace(
+            "{% if area.description %}", "{% if area.description %"
+        ),
+        encoding="utf-8",
+    )
+    from jinja2 import FileSystemLoader
+
+    monkeypatch.setattr(pages._env, "loader", FileSystemLoader(templates))
+    pages._env.cache.clear()
+    try:
+        code = run_cli("build", "--data", ROOT / "data", "--site-dir", tmp_path / "site")
+    finally:
+        pages._env.cache.clear()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "area.html の 4 行目" in err
+    assert "Traceback" not in err
