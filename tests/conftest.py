@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTIFACTS, CHROMIUM, MINIMAL, ROOT, SAMPLE, run_cli
+from tests.helpers import ARTIFACTS, CHROMIUM, MINIMAL, ROOT, SAMPLE, build_from, run_cli
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "MINIMAL", "ROOT", "SAMPLE", "run_cli"]
 
@@ -32,14 +32,7 @@ def copy_of():
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample built once per test session with ``manabi build --source sample/``."""
-    site = tmp_path_factory.mktemp("sample") / "site"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        assert run_cli("build", "--source", SAMPLE, "--site-dir", site) == 0
-    finally:
-        os.chdir(cwd)
-    return site
+    return build_from(SAMPLE, tmp_path_factory.mktemp("sample") / "site")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -20,22 +20,15 @@ from pathlib import Path
 import pytest
 
 from manabi import __version__, deploy
-from tests.helpers import MINIMAL, ROOT, run_cli
+from tests.helpers import MINIMAL, ROOT, build_from, run_cli
 
-MANIFEST = "manabi-build.json"
+MANIFEST = deploy.BUILD_MANIFEST
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal fixture built once with `manabi build --source`."""
-    site = tmp_path_factory.mktemp("minimal") / "site"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        assert run_cli("build", "--source", MINIMAL, "--site-dir", site) == 0
-    finally:
-        os.chdir(cwd)
-    return site
+    return build_from(MINIMAL, tmp_path_factory.mktemp("minimal") / "site")
 
 
 @pytest.fixture
