@@ -51,3 +51,24 @@ def define_env(env) -> None:
     @env.macro
     def fill_in_guide() -> Markup:
         return part("guide.html")
+
+    @env.macro
+    def update_history() -> Markup:
+        history = env.conf.plugins["manabi"].snapshot.history
+        return pages.render("history.html", site(), env.page.url, history=history)
+
+    @env.macro
+    def event_list() -> Markup:
+        return part("events.html")
+
+    @env.macro
+    def next_events() -> Markup:
+        return part("home_events.html")
+
+    @env.macro
+    def letter_archive() -> Markup:
+        return part("letters.html")
+
+    @env.macro
+    def latest_letter() -> Markup:
+        return part("latest_letter.html")

@@ -6,6 +6,7 @@ warning; any failure leaves it exactly as it was.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -14,8 +15,11 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from manabi import __version__
 from manabi.atomic import recover, replace_dir, staging_dir
+from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import BuildError
+from manabi.plugin import inputs_fingerprint
 
 
 class _Collect(logging.Handler):
@@ -27,6 +31,14 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def _first_line(message: str) -> str:
+    """A log record without its traceback: what went wrong and where, on one line."""
+    for cut in ("Traceback", "```"):
+        message = message.split(cut, 1)[0]
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    return line if len(line) <= 300 else line[:300] + "…"
 
 
 def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
@@ -43,9 +55,11 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
         config = load_config(str(config_file), strict=True, site_dir=str(staging))
         config.plugins["manabi"].config.data_dir = str(Path(data_dir).resolve())
         mkdocs_build(config)
-    except (Abort, MkDocsException, OSError) as exc:
+    except (Abort, MkDocsException, OSError, SystemExit) as exc:
+        # SystemExit: mkdocs-macros with on_error_fail exits instead of raising.
         shutil.rmtree(staging, ignore_errors=True)
-        details = "\n".join(f"  - {m}" for m in collector.messages) or f"  - {exc}"
+        reasons = collector.messages or [str(exc)]
+        details = "\n".join(f"  - {_first_line(m)}" for m in reasons)
         raise BuildError(
             f"サイトを作れませんでした。公開中のサイトは前のまま変わっていません。\n{details}"
         ) from None
@@ -55,3 +69,19 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
     finally:
         mkdocs_log.removeHandler(collector)
     replace_dir(staging, site_dir)
+
+
+def is_current(site_dir: Path, snapshot_hash: str, config_file: Path) -> bool:
+    """Whether ``site_dir`` was built from data with this hash and from the same
+    templates, pages, config and version (so a change to any of them rebuilds)."""
+    try:
+        info = json.loads((Path(site_dir) / BUILD_MANIFEST).read_text(encoding="utf-8"))
+        config = load_config(str(config_file))
+    except (OSError, ValueError, MkDocsException):
+        return False
+    return (
+        isinstance(info, dict)
+        and info.get("snapshot_hash") == snapshot_hash
+        and info.get("version") == __version__
+        and info.get("inputs_hash") == inputs_fingerprint(config)
+    )

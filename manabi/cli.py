@@ -41,7 +41,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         result = _read_and_check(args.source)
     except SourceError as exc:
-        if args.format == "json":
+        if args.format == "markdown":
+            print(report.format_unreadable_markdown(str(exc), args.source), end="")
+        elif args.format == "json":
             problem = {
                 "sheet": None,
                 "cell": None,
@@ -60,6 +62,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return UNREADABLE
     if args.format == "json":
         print(report.format_json(result.problems))
+    elif args.format == "markdown":
+        print(report.format_markdown(result.problems, source=args.source), end="")
     else:
         print(report.format_text(result.problems))
     return OK if result.ok else INVALID
@@ -84,7 +88,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from manabi.build import build_site  # MkDocs is imported only when building
+    from manabi.build import build_site, is_current  # MkDocs is imported only when building
 
     config = Path(args.config)
     if args.source is None:
@@ -95,11 +99,80 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not result.ok:
             print(report.format_text(result.problems))
             return INVALID
+        if not args.force and is_current(
+            Path(args.site_dir), snapshot.content_hash(result.data), config
+        ):
+            print(
+                f"変更なし: サイト（{args.site_dir}）は同じデータ・同じページ設定から作られています"
+                "（作り直すときは --force を付けます）。"
+            )
+            return OK
         with tempfile.TemporaryDirectory(prefix="manabi-data-") as tmp:
             data_dir = Path(tmp) / "data"
             snapshot.write(result.data, data_dir, origin=args.source)
             build_site(data_dir, Path(args.site_dir), config)
     print(f"サイトを作りました: {args.site_dir}")
+    return OK
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from manabi import deploy
+
+    if args.rollback and (args.site_dir is None or args.target is not None):
+        args.usage_error("--rollback には公開先（TARGET）を 1 つだけ指定します")
+    if not args.rollback and (args.site_dir is None or args.target is None):
+        args.usage_error("サイトのフォルダ（SITE_DIR）と公開先（TARGET）を指定してください")
+    try:
+        if args.rollback:
+            outcome = deploy.rollback(Path(args.site_dir))
+        else:
+            outcome = deploy.deploy(
+                Path(args.site_dir), Path(args.target), keep=args.keep, force=args.force
+            )
+    except deploy.DeployRefused as exc:
+        print(f"manabi: {exc}公開中のサイトは変わっていません。", file=sys.stderr)
+        return INVALID
+    for note in outcome.notes:
+        print(note)
+    verb = "前のリリースに戻しました" if args.rollback else "公開しました"
+    print(f"{verb}: current → {outcome.release}（それまで: {outcome.left or 'なし'}）")
+    if outcome.removed:
+        print(f"削除したリリース: {'、'.join(outcome.removed)}")
+    return OK
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"1 以上の数を指定してください: {text}")
+    return int(text)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from manabi.template import write_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print(
+            f"manabi: ひな形は .xlsx で作ります。「{out.name}」ではなく「{out.stem}.xlsx」の"
+            "ように指定してください。",
+            file=sys.stderr,
+        )
+        return UNREADABLE
+    if out.exists() and not args.force:
+        print(
+            f"manabi: 「{out}」はもうあります。使っているブックを上書きしないよう止めました。"
+            "別の名前を指定するか、上書きしてよければ --force を付けてください。",
+            file=sys.stderr,
+        )
+        return INVALID
+    if not out.parent.is_dir():
+        print(f"manabi: フォルダ「{out.parent}」がありません。", file=sys.stderr)
+        return UNREADABLE
+    layout = write_template(out)
+    print(
+        f"ひな形を作りました: {out}（タブ {len(layout.sheets)} 個）。"
+        "見出しのメモに書き方があります。例の行を書き換えて使ってください。"
+    )
     return OK
 
 
@@ -123,7 +196,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="スプレッドシートを読み、誤りをすべて報告します")
     p.add_argument("source", metavar="SOURCE", help=source_help)
-    p.add_argument("--format", choices=("text", "json"), default="text", help="報告の形式")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="報告の形式（markdown は CI のジョブサマリー向け）",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("sync", help="確認してから data/ にデータを書き出します")
@@ -137,7 +215,37 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--data", default="data", help="使うデータのフォルダ（既定: data）")
     p.add_argument("--site-dir", default="site", help="サイトの出力先（既定: site）")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")
+    p.add_argument(
+        "--force", action="store_true", help="--source のデータがサイトと同じでも作り直します"
+    )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "deploy",
+        help="作ったサイトを公開します（TARGET/current を切り替えます）",
+        usage="manabi deploy SITE_DIR TARGET [--keep N] [--force]\n"
+        "       manabi deploy --rollback TARGET",
+    )
+    p.add_argument("site_dir", nargs="?", metavar="SITE_DIR", help="manabi build で作ったサイト")
+    p.add_argument(
+        "target",
+        nargs="?",
+        metavar="TARGET",
+        help="公開先（Web サーバーは TARGET/current を見せます）",
+    )
+    p.add_argument(
+        "--keep", type=_positive, default=5, metavar="N", help="残すリリースの数（既定: 5）"
+    )
+    p.add_argument("--force", action="store_true", help="公開中より古いデータでも公開します")
+    p.add_argument("--rollback", action="store_true", help="前のリリースに戻します")
+    p.set_defaults(func=cmd_deploy, usage_error=p.error)
+
+    p = sub.add_parser(
+        "template", help="入力用のひな形（見出し・メモ・プルダウン・例の行つき .xlsx）を作ります"
+    )
+    p.add_argument("out", metavar="OUT.xlsx", help="作るファイル")
+    p.add_argument("--force", action="store_true", help="同じ名前のファイルがあれば上書きします")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("serve", help="プレビュー用にサイトを表示します")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")

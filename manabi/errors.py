@@ -35,6 +35,10 @@ class SnapshotError(ManabiError):
     """The snapshot in ``data/`` is missing or unreadable."""
 
 
+class TemplateError(ManabiError):
+    """A page template of ours is broken: a bug for maintainers, never the data."""
+
+
 class BuildError(ManabiError):
     """The site could not be built; the previous site stays in place."""
 

@@ -48,30 +48,56 @@ EXTENSION = re.compile(r"[0-9][0-9-]*")
 ALLOWED_SCHEMES = ("https", "http", "mailto")
 # Spreadsheet serial dates count days from 1899-12-30 (Excel, LibreOffice, Sheets).
 SERIAL_EPOCH = dt.date(1899, 12, 30)
-ERAS = {"令和": 2018, "平成": 1988}
+ERAS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
+WEEKDAYS = "月火水木金土日"
+SHORT = 40  # characters of a cell quoted back in a message
+
+
+def shorten(text: str, limit: int = SHORT) -> str:
+    """Cell text quoted in a message: one line, at most ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_text(text: str) -> str:
     return text
 
 
+# Bounds keep absurd input (a pasted 5,000-digit number) a message, not a crash:
+# int() refuses more than 4,300 digits, and no count here needs 10 digits.
+MAX_DIGITS = 9
+MAX_ID_LENGTH = 64  # an ID becomes a file and URL name; keep it well under 255 bytes
+
+
 def parse_integer(text: str) -> int:
-    cleaned = text.replace(",", "")
-    if re.fullmatch(r"-?[0-9]+", cleaned):
-        return int(cleaned)
-    if re.fullmatch(r"-?[0-9]+\.0+", cleaned):  # 3.0 from a number cell
-        return int(float(cleaned))
-    raise Invalid("整数を半角数字で入力してください（例: 3）。")
+    cleaned = text.replace(",", "").replace(" ", "")
+    match = re.fullmatch(r"(-?[0-9]+)(?:\.0+)?", cleaned)  # 3.0 comes from a number cell
+    if not match:
+        raise Invalid("整数を半角数字で入力してください（例: 3）。")
+    if len(match.group(1).lstrip("-")) > MAX_DIGITS:
+        raise Invalid(f"数が大きすぎます。{MAX_DIGITS} 桁以内の整数を入力してください（例: 3）。")
+    return int(match.group(1))
+
+
+_HOURS_WORDS = re.compile(
+    r"(?:(?P<h>[0-9]{1,4}(?:\.[0-9]{1,4})?)(?:時間|h|hr|hours?))?"
+    r"(?P<half>半)?"
+    r"(?:(?P<m>[0-9]{1,5})(?:分|m|min|minutes?))?",
+    re.IGNORECASE,
+)
 
 
 def parse_hours(text: str) -> float:
-    """Hours as a decimal: ``1.5``, ``1時間30分``, ``90分``, ``2時間``."""
+    """Hours as a decimal: ``1.5``, ``1時間30分``, ``1時間半``, ``90分``, ``1:30``."""
     cleaned = text.replace(" ", "")
-    match = re.fullmatch(r"(?:([0-9]+(?:\.[0-9]+)?)(?:時間|h))?(?:([0-9]+)分)?", cleaned)
-    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", cleaned):
+    words = _HOURS_WORDS.fullmatch(cleaned)
+    clock = re.fullmatch(r"([0-9]{1,3}):([0-5][0-9])(?::00)?", cleaned)  # a time cell: 01:30
+    if re.fullmatch(r"[0-9]{1,4}(?:\.[0-9]{1,20})?", cleaned):  # 20 places: a float's repr
         hours = float(cleaned)
-    elif match and (match.group(1) or match.group(2)):
-        hours = float(match.group(1) or 0) + int(match.group(2) or 0) / 60
+    elif clock:
+        hours = int(clock.group(1)) + int(clock.group(2)) / 60
+    elif words and (words["h"] or words["m"]) and not (words["half"] and not words["h"]):
+        hours = float(words["h"] or 0) + int(words["m"] or 0) / 60 + (0.5 if words["half"] else 0)
     else:
         raise Invalid("時間数を数字で入力してください（例: 1.5、1時間30分、90分）。")
     if hours <= 0 or hours > 1000:
@@ -79,27 +105,44 @@ def parse_hours(text: str) -> float:
     return round(hours, 2)
 
 
+_DATE = re.compile(
+    r"(?P<era>令和|平成|R|H)?(?P<year>[0-9]{1,4}|元)[-/年.](?P<month>[0-9]{1,2})[-/月.]"
+    r"(?P<day>[0-9]{1,2})日?"
+    r"(?:\((?P<weekday>[月火水木金土日])(?:曜日?)?\))?",  # 2026年12月3日(木), as calendars print it
+    re.IGNORECASE,
+)
+
+
 def parse_date(text: str) -> str:
-    """ISO date text from 2026-12-01, 2026/12/1, 2026年12月1日, 令和8年12月1日 or a serial."""
+    """ISO date text from 2026-12-01, 2026/12/1, 2026年12月1日, 令和8年12月1日, R8.12.1,
+    20261201 or a spreadsheet serial number."""
     cleaned = text.replace(" ", "")
-    cleaned = re.sub(r"(?:T|\s)?00:00(?::00)?$", "", cleaned)
+    cleaned = re.sub(r"(?:T|\s)?0?0:00(?::00)?$", "", cleaned)
     try:
         if re.fullmatch(r"[0-9]{5}(?:\.0+)?", cleaned):
             return (SERIAL_EPOCH + dt.timedelta(days=int(float(cleaned)))).isoformat()
-        match = re.fullmatch(
-            r"(令和|平成)?([0-9]{1,4}|元)[-/年.]([0-9]{1,2})[-/月.]([0-9]{1,2})日?", cleaned
-        )
+        if re.fullmatch(r"(?:19|20)[0-9]{6}", cleaned):
+            return dt.date(int(cleaned[:4]), int(cleaned[4:6]), int(cleaned[6:])).isoformat()
+        match = _DATE.fullmatch(cleaned)
         if match:
-            era, year_text, month, day = match.groups()
-            year = 1 if year_text == "元" else int(year_text)
-            if era:
-                year += ERAS[era]
+            year = 1 if match["year"] == "元" else int(match["year"])
+            if match["era"]:
+                year += ERAS[match["era"].upper()]
             elif year < 1900:
                 raise ValueError
-            return dt.date(year, int(month), int(day)).isoformat()
-    except ValueError:
+            day = dt.date(year, int(match["month"]), int(match["day"]))
+            weekday = WEEKDAYS[day.weekday()]
+            if match["weekday"] and match["weekday"] != weekday:
+                raise Invalid(
+                    f"{day.isoformat()} は{weekday}曜日です。日付か曜日を確かめてください"
+                    "（曜日は書かなくてもかまいません）。"
+                )
+            return day.isoformat()
+    except Invalid:
+        raise
+    except ValueError:  # dt.date refused it: 2026/2/30, month 13…
         raise Invalid(
-            f"「{text}」という日付はありません。正しい日付を入力してください（例: 2026-12-01）。"
+            f"「{shorten(text)}」という日付はありません。正しい日付を入力してください（例: 2026-12-01）。"
         ) from None
     raise Invalid(
         "日付を 年-月-日 で入力してください（例: 2026-12-01、2026/12/1、令和8年12月1日）。"
@@ -107,15 +150,21 @@ def parse_date(text: str) -> str:
 
 
 def parse_time(text: str) -> str:
-    match = re.fullmatch(r"([0-9]{1,2})[:時]([0-9]{2})分?(?::00)?", text.replace(" ", ""))
+    """``15:00``, ``9:30``, ``15時``, ``15時30分``, ``15時半`` → ``HH:MM``."""
+    match = re.fullmatch(
+        r"([0-9]{1,2})(?::([0-9]{2})(?::00)?|時(?:([0-9]{1,2})分|(半))?)", text.replace(" ", "")
+    )
     if match:
-        hour, minute = int(match.group(1)), int(match.group(2))
+        hour = int(match.group(1))
+        minute = 30 if match.group(4) else int(match.group(2) or match.group(3) or 0)
         if hour < 24 and minute < 60:
             return f"{hour:02d}:{minute:02d}"
     raise Invalid("時刻を 時:分 で入力してください（例: 15:00）。")
 
 
 def parse_slug(text: str) -> str:
+    if len(text) > MAX_ID_LENGTH:
+        raise Invalid(f"ID が長すぎます。{MAX_ID_LENGTH} 文字以内にしてください（例: kita-ku）。")
     if SLUG.fullmatch(text):
         return text
     lowered = text.lower().replace("_", "-").replace(" ", "-")
@@ -129,10 +178,16 @@ def parse_slug(text: str) -> str:
 def parse_url(text: str) -> str:
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
+    if not scheme and re.match(r"(?:www\.)?[A-Za-z0-9-]+\.[A-Za-z0-9.-]+(?:/|$)", text):
+        raise Invalid(f"URL は https:// から入力してください（例: https://{shorten(text)}）。")
     if scheme not in ALLOWED_SCHEMES:
         raise Invalid(
             "URL は https:// または http:// で始まるもの（メールは mailto:）だけが使えます"
             "（例: https://www.example.jp/course/1）。"
+        )
+    if scheme == "mailto" and not EMAIL.fullmatch(parts.path):
+        raise Invalid(
+            "mailto: のあとにメールアドレスを入力してください（例: mailto:dx@city.example.jp）。"
         )
     if scheme != "mailto" and not parts.netloc:
         raise Invalid(
@@ -172,7 +227,8 @@ EMAIL_ADDRESS = Kind("メールアドレス", "例: dx-madoguchi@city.example.jp
 PHONE_EXTENSION = Kind("内線番号", "半角数字（例: 03125）", parse_extension)
 CHOICE = Kind("選択肢", "一覧から選びます", parse_text)
 
-LIST_SEPARATORS = re.compile(r"[,、]")
+# 「,」 and 「、」 as the contract says; a line break too (Alt+Enter in a cell).
+LIST_SEPARATORS = re.compile(r"[,、\n]")
 
 
 def split_list(text: str) -> list[str]:

@@ -16,14 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateSyntaxError
 from markupsafe import Markup, escape
 
+from manabi import agenda, feeds
+from manabi.errors import TemplateError
+from manabi.guidance import how_to_write
 from manabi.kinds import ALLOWED_SCHEMES, SLUG
 from manabi.model import Site
 from manabi.schema import TABS
 
 WEEKDAYS = "月火水木金土日"
+TOKYO = agenda.TOKYO  # the city's time, whatever the build machine's zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +126,24 @@ def date_ja(value: object) -> str:
     return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
 
 
+def datetime_ja(value: object) -> str:
+    """``2026-11-26T06:04:00+00:00`` → ``2026年11月26日 15:04`` (Asia/Tokyo)."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(TOKYO)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def event_when(event: dict[str, Any]) -> str:
+    """``2026年12月3日(木) 15:00–17:00`` (just the date for an all-day event)."""
+    times = agenda.time_range(event)
+    return f"{date_ja(event['date'])} {times}" if times else date_ja(event["date"])
+
+
 # --- rendering --------------------------------------------------------------
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -132,7 +154,16 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(text=text, safe_url=safe_url, hours=hours, date_ja=date_ja)
+_env.filters.update(
+    text=text,
+    safe_url=safe_url,
+    hours=hours,
+    date_ja=date_ja,
+    datetime_ja=datetime_ja,
+    event_when=event_when,
+)
+_env.globals.update(agenda=agenda, feeds=feeds)
+_env.filters["how_to_write"] = how_to_write  # the guide's wording, shared with the template
 
 
 def _relative(page_url: str):
@@ -153,14 +184,20 @@ def render(template: str, site: Site, page_url: str, **values: Any) -> Markup:
 
     Blank lines are removed: Python-Markdown ends a raw HTML block there.
     """
-    html = _env.get_template(template).render(
-        site=site,
-        href=_relative(page_url),
-        page_path=page_path,
-        tabs=TABS,
-        today=dt.date.today().isoformat(),
-        **values,
-    )
+    try:
+        html = _env.get_template(template).render(
+            site=site,
+            href=_relative(page_url),
+            page_path=page_path,
+            tabs=TABS,
+            today=agenda.today().isoformat(),  # the build day in Tokyo; scripts use the reader's
+            **values,
+        )
+    except TemplateSyntaxError as exc:
+        # Workaround: mkdocs-macros formats any TemplateSyntaxError against the
+        # *page's* Markdown and crashes (IndexError) when the error is in another
+        # file, hiding where it is. Re-raised as our own error, it is reported.
+        raise TemplateError(f"{exc.name or template} の {exc.lineno} 行目: {exc.message}") from None
     return Markup(_BLANK_LINES.sub("\n", html).strip() + "\n")
 
 

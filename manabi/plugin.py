@@ -1,13 +1,19 @@
-"""The MkDocs plugin: loads the snapshot, adds the generated pages, sets their titles.
+"""The MkDocs plugin: loads the snapshot, adds the generated pages and feeds, sets titles.
 
 Generated pages are virtual files (never written into ``docs/``). Their
 titles come from spreadsheet text, so they are set only after mkdocs-macros
 has rendered the page (which would otherwise treat ``{{`` in a title as
 Jinja) and are handed to the theme already escaped.
+
+Every built site carries ``manabi-build.json`` (which snapshot, read when,
+by which version): ``manabi deploy`` checks it before publishing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import logging
 from pathlib import Path
 
@@ -20,11 +26,33 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from manabi import pages, snapshot, theme
+from manabi import __version__, feeds, pages, snapshot, theme
+from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import ManabiError
 from manabi.model import Site
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+def inputs_fingerprint(config: MkDocsConfig) -> str:
+    """A hash of everything besides the data that shapes the site.
+
+    The config file, the hand-written pages, theme overrides, the macros module
+    and this package's code and templates: a site built from the same data but
+    older templates is not current.
+    """
+    root = Path(config.config_file_path).parent
+    folders = [Path(config.docs_dir), root / "macros", Path(__file__).parent]
+    if config.theme.custom_dir:
+        folders.append(Path(config.theme.custom_dir))
+    digest = hashlib.sha256(Path(config.config_file_path).read_bytes())
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 class ManabiConfig(base.Config):
@@ -47,6 +75,10 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         self.site = Site(self.snapshot.data)
         # The theme prints site_name unescaped in places; Markup keeps `| e` from doubling.
         config.site_name = Markup(escape(self.site.settings["site_name"]))
+        # "最終更新" under every page (overrides/main.html escapes it): when the data last changed.
+        read_at = self.snapshot.manifest.get("read_at")
+        config.extra["manabi_updated"] = pages.datetime_ja(read_at)
+        config.extra["manabi_updated_iso"] = str(read_at or "")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -57,6 +89,12 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
                     f"docs/{page.src_uri} は自動で作るページと同じ場所です。別の名前にしてください。"
                 )
             files.append(File.generated(config, page.src_uri, content=page.source))
+        assert self.snapshot is not None
+        # Calendar feeds are virtual static files: written by the build, served by `serve`.
+        for path, content in feeds.calendar_files(
+            self.site, feeds.stamp_of(self.snapshot.manifest)
+        ).items():
+            files.append(File.generated(config, path, content=content))
         return files
 
     @event_priority(-100)  # after mkdocs-macros has rendered the page body
@@ -75,6 +113,16 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.snapshot is not None
+        build = {
+            "snapshot_hash": self.snapshot.hash,
+            "read_at": self.snapshot.manifest.get("read_at"),
+            "version": __version__,
+            "inputs_hash": inputs_fingerprint(config),
+            "built_at": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+        }
+        text = json.dumps(build, ensure_ascii=False, indent=2) + "\n"
+        (Path(config.site_dir) / BUILD_MANIFEST).write_text(text, encoding="utf-8")
         sizes = theme.compact_search_index(Path(config.site_dir))
         if sizes:
             log.debug("search index: %d bytes → %d bytes", *sizes)

@@ -3,8 +3,10 @@
 Each row tab is ``data/<key>.json``: a JSON array with one record per line,
 so a changed row is a changed line in ``git diff``. ``manifest.json`` holds
 the content hash; a sync whose hash is unchanged writes nothing at all.
-A new snapshot is written into a sibling folder and swapped in whole, so a
-reader never sees half of one.
+``history.json`` lists the syncs that changed something (the 更新履歴 page),
+oldest first and bounded; it is outside the hash, so it never makes an
+unchanged sheet look changed. A new snapshot, history included, is written
+into a sibling folder and swapped in whole, so a reader never sees half of one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from manabi.schema import SCHEMA_VERSION, TABS
 from manabi.validate import Data
 
 MANIFEST = "manifest.json"
+HISTORY = "history.json"
+HISTORY_LIMIT = 200  # entries kept; git keeps the older ones
 
 
 def content_hash(data: Data) -> str:
@@ -116,6 +120,7 @@ def diff(old: Data | None, new: Data) -> Changes:
 class Snapshot:
     data: Data
     manifest: dict[str, object]
+    history: list[dict[str, object]] = field(default_factory=list)  # oldest first
 
     @property
     def hash(self) -> str:
@@ -147,7 +152,24 @@ def load(folder: Path) -> Snapshot:
             f"データ「{folder}」の形式（{manifest.get('schema')}）がこの版（{SCHEMA_VERSION}）と"
             "違います。`manabi sync` で作り直してください。"
         )
-    return Snapshot(data, manifest)
+    return Snapshot(data, manifest, read_history(folder))
+
+
+def read_history(folder: Path) -> list[dict[str, object]]:
+    """The sync history in ``folder`` (oldest first); empty when there is none yet."""
+    path = Path(folder) / HISTORY
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, json.JSONDecodeError):
+        history = None
+    if not isinstance(history, list) or not all(isinstance(e, dict) for e in history):
+        raise SnapshotError(
+            f"データ「{folder}」の {HISTORY} を読めません。git で前の版に戻すか、"
+            "削除してから `manabi sync` を実行してください（履歴は新しく始まります）。"
+        )
+    return history
 
 
 def try_load(folder: Path) -> Snapshot | None:
@@ -181,8 +203,23 @@ def write(data: Data, folder: Path, *, origin: str) -> tuple[Changes, bool]:
         files[f"{tab.key}.json"] = (
             _dump_object(value) if tab.settings else _dump_rows(value)  # type: ignore[arg-type]
         )
+    files[HISTORY] = _dump_rows(_next_history(folder, data, manifest))
     _swap_in(folder, files)
     return changes, True
+
+
+def _next_history(folder: Path, data: Data, manifest: dict[str, object]) -> list[dict[str, object]]:
+    try:
+        history = read_history(folder)
+    except SnapshotError:
+        history = []  # a damaged history must not stop publishing; git keeps the old one
+    entry: dict[str, object] = {
+        "read_at": manifest["read_at"],
+        "changes": manifest["changes"],
+        "counts": {tab.key: len(data[tab.key]) for tab in TABS},  # type: ignore[arg-type]
+        "hash": manifest["hash"],
+    }
+    return [*history, entry][-HISTORY_LIMIT:]
 
 
 def _swap_in(folder: Path, files: dict[str, str]) -> None:

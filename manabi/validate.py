@@ -6,14 +6,17 @@ one by one: the secretariat fixes a whole sheet in one pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from manabi import kinds
+from manabi import advice, kinds
 from manabi.errors import Problem
+from manabi.guidance import how_to_write
+from manabi.kinds import shorten
 from manabi.schema import SETTINGS_HEADERS, TABS, TABS_BY_NAME, Column, Tab
-from manabi.sources import Row, Table, Workbook, a1
+from manabi.sources import Row, Table, Workbook, a1, column_letter
 
 Record = dict[str, object]
 Data = dict[str, object]  # tab key → list of records (or the settings dict)
@@ -50,8 +53,14 @@ class _Located:
 
 
 class _Collector:
+    """The problems found, and what later rules need to name a record's cell."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # id(record) → (tab, row, header positions): records carry no row numbers
+        # (they become the snapshot), so warnings look their cells up here.
+        self.origins: dict[int, tuple[Tab, Row, dict[str, int]]] = {}
+        self.setting_rows: dict[str, tuple[Row, int]] = {}  # settings key → (row, value col)
 
     def add(
         self,
@@ -69,11 +78,31 @@ class _Collector:
             Problem(sheet, cell, row, column, value, message, level)  # type: ignore[arg-type]
         )
 
+    def warn(
+        self, sheet: str, message: str, record: Record | None = None, key: str | None = None
+    ) -> None:
+        """A warning about ``record`` (its ``key`` cell, else its first cell) or a whole tab."""
+        where: dict[str, object] = {}
+        if record is not None and id(record) in self.origins:
+            tab, row, positions = self.origins[id(record)]
+            column = tab.column(key) if key else tab.columns[0]
+            col = positions.get(column.name)
+            where = {"row": row.number, "column": column.name}
+            if col is not None:
+                where.update(col=col, value=row.get(col))
+        elif record is not None and key in self.setting_rows:
+            row, col = self.setting_rows[key]
+            column = TABS_BY_NAME[sheet].column(key)
+            where = {"row": row.number, "col": col, "column": column.name, "value": row.get(col)}
+        self.add(sheet, message, level="warning", **where)  # type: ignore[arg-type]
 
-def validate(workbook: Workbook) -> Result:
+
+def validate(workbook: Workbook, *, today: dt.date | None = None) -> Result:
+    """Check every tab; ``today`` (default: the real date) dates the warnings."""
     out = _Collector()
     data: Data = {}
     refs: list[_Located] = []
+    present: dict[str, set[object]] = {}  # IDs by tab, also of rows with other errors
     for tab in TABS:
         table = workbook.tables.get(tab.name)
         if table is None:
@@ -83,10 +112,10 @@ def validate(workbook: Workbook) -> Result:
         if tab.settings:
             data[tab.key] = _settings(tab, table, out)
         else:
-            data[tab.key] = _rows(tab, table, out, refs)
-    _references(refs, data, out)
+            data[tab.key] = _rows(tab, table, out, refs, present)
+    _references(refs, present, out)
     if not out.problems or all(p.level == "warning" for p in out.problems):
-        _warnings(data, out)
+        advice.advise(data, today or dt.date.today(), out.warn)
     for key, records in data.items():
         if isinstance(records, list):
             tab = next(t for t in TABS if t.key == key)
@@ -146,7 +175,7 @@ def _header_positions(
             col = unknown.pop(close[0])
             out.add(
                 tab.name,
-                f"見出し「{close[0]}」を「{header}」に直してください。",
+                f"見出し「{shorten(close[0])}」を「{header}」に直してください。",
                 row=1,
                 col=col,
                 column=header,
@@ -162,14 +191,36 @@ def _header_positions(
     for raw, col in unknown.items():
         out.add(
             tab.name,
-            f"見出し「{raw}」の列は使われません。不要なら消してかまいません。",
+            f"見出し「{shorten(raw)}」の列は使われません。不要なら消してかまいません。",
             row=1,
             col=col,
             column=raw,
             value=raw,
             level="warning",
         )
+    _unnamed_columns(tab, table, expected, found, out)
     return found
+
+
+def _unnamed_columns(
+    tab: Tab, table: Table, expected: tuple[str, ...], found: dict[str, int], out: _Collector
+) -> None:
+    """Warn about a column that holds data but has no header (its data is not read)."""
+    width = max((len(row.cells) for row in table.rows), default=0)
+    absent = [h for h in expected if h not in found]
+    for col in range(width):
+        header = table.header[col] if col < len(table.header) else ""
+        if header.strip() or not any(row.get(col).strip() for row in table.rows):
+            continue
+        hint = f"（この表にない見出し: {'、'.join(absent)}）" if absent else ""
+        out.add(
+            tab.name,
+            f"{column_letter(col)}列に見出しがないため、この列の入力は使われません。"
+            f"1 行目に見出しを入力するか、不要なら列ごと消してください{hint}。",
+            row=1,
+            col=col,
+            level="warning",
+        )
 
 
 def _parse_cell(
@@ -196,13 +247,18 @@ def _parse_cell(
         try:
             value = column.kind.parse(item)
         except kinds.Invalid as exc:
-            prefix = f"「{item}」: " if column.many else ""
-            out.add(tab.name, f"{prefix}{exc}", **where)
+            if column.also:  # neither an ID nor one of the names: say both are possible
+                message = (
+                    f"「{shorten(item)}」は使えません。{how_to_write(column)}を入力してください。"
+                )
+            else:
+                message = f"「{shorten(item)}」: {exc}" if column.many else str(exc)
+            out.add(tab.name, message, **where)
             return False, None
         if column.choices and value not in column.choices:
             out.add(
                 tab.name,
-                f"「{item}」は選べません。{'・'.join(column.choices)} のどれかを入力してください。",
+                f"「{shorten(item)}」は選べません。{'・'.join(column.choices)} のどれかを入力してください。",
                 **where,
             )
             return False, None
@@ -210,12 +266,19 @@ def _parse_cell(
     return True, values if column.many else values[0]
 
 
-def _rows(tab: Tab, table: Table, out: _Collector, refs: list[_Located]) -> list[Record]:
+def _rows(
+    tab: Tab,
+    table: Table,
+    out: _Collector,
+    refs: list[_Located],
+    present: dict[str, set[object]],
+) -> list[Record]:
     positions = _header_positions(tab, table, tab.headers, out)
     if any(c.required and c.name not in positions for c in tab.columns):
         return []  # rows cannot be read without their required columns
     records: list[Record] = []
     seen: list[dict[tuple[object, ...], int]] = [{} for _ in tab.unique]
+    ids = present.setdefault(tab.name, set())
     for row in table.rows:
         record: Record = {}
         row_ok = True
@@ -227,11 +290,12 @@ def _rows(tab: Tab, table: Table, out: _Collector, refs: list[_Located]) -> list
             record[column.key] = value
             if ok and column.ref and value not in (None, []) and col is not None:
                 refs.append(_Located(tab, column, row.number, col, raw, value))
-        if not row_ok:
-            continue
-        if _is_duplicate(tab, row, record, positions, seen, out):
+            if ok and column.is_id:
+                ids.add(value)
+        if not row_ok or _is_duplicate(tab, row, record, positions, seen, out):
             continue
         records.append(record)
+        out.origins[id(record)] = (tab, row, positions)
     return records
 
 
@@ -250,15 +314,15 @@ def _is_duplicate(
         if value in first_rows:
             column = tab.column(keys[-1])
             names = "・".join(tab.column(k).name for k in keys)
-            shown = "・".join(str(v) for v in value)
+            shown = shorten("・".join(str(v) for v in value))
             out.add(
                 tab.name,
                 f"{names}「{shown}」が {first_rows[value]} 行目と重複しています。"
                 "別の値にするか、どちらかの行を消してください。",
                 row=row.number,
-                col=positions[column.name],
+                col=positions.get(column.name),
                 column=column.name,
-                value=row.get(positions[column.name]),
+                value=row.get(positions.get(column.name, len(row.cells))),
             )
             return True
         first_rows[value] = row.number
@@ -282,7 +346,7 @@ def _settings(tab: Tab, table: Table, out: _Collector) -> Record:
             hint = f"「{close[0]}」のことなら、そう直してください。" if close else ""
             out.add(
                 tab.name,
-                f"項目「{name}」はありません。{hint}使える項目: {'、'.join(items)}",
+                f"項目「{shorten(name)}」はありません。{hint}使える項目: {'、'.join(items)}",
                 row=row.number,
                 col=name_col,
                 column=SETTINGS_HEADERS[0],
@@ -303,6 +367,7 @@ def _settings(tab: Tab, table: Table, out: _Collector) -> Record:
         ok, value = _parse_cell(tab, column, row.number, value_col, row.get(value_col), out)
         if ok:
             settings[column.key] = value
+            out.setting_rows[column.key] = (row, value_col)
     for column in tab.columns:
         if column.required and column.name not in seen:
             out.add(
@@ -313,18 +378,14 @@ def _settings(tab: Tab, table: Table, out: _Collector) -> Record:
     return settings
 
 
-def _references(refs: list[_Located], data: Data, out: _Collector) -> None:
-    ids: dict[str, set[object]] = {}
-    for target in {loc.column.ref for loc in refs}:
-        tab = TABS_BY_NAME[target]  # type: ignore[index]
-        id_key = tab.id_column.key  # type: ignore[union-attr]
-        ids[target] = {r[id_key] for r in data[tab.key]}  # type: ignore[union-attr]
+def _references(refs: list[_Located], present: dict[str, set[object]], out: _Collector) -> None:
+    """Each reference must name a row of its target tab (a row with other errors counts)."""
     for loc in refs:
         target = loc.column.ref
         assert target is not None
-        known = ids[target]
-        if not known and not loc.column.also:
-            continue  # the target tab itself is missing or broken; already reported
+        if target not in present:
+            continue  # the target tab itself is missing or unreadable; already reported
+        known = present[target]
         values = loc.value if isinstance(loc.value, list) else [loc.value]
         for value in values:
             if value in known or value in loc.column.also:
@@ -341,17 +402,4 @@ def _references(refs: list[_Located], data: Data, out: _Collector) -> None:
                 col=loc.col,
                 column=loc.column.name,
                 value=loc.text,
-            )
-
-
-def _warnings(data: Data, out: _Collector) -> None:
-    """Things worth fixing that do not stop publishing."""
-    contacts = {c["division"] for c in data["contacts"]}  # type: ignore[union-attr,index]
-    for division in data["divisions"]:  # type: ignore[union-attr]
-        if division["id"] not in contacts:  # type: ignore[index]
-            out.add(
-                "窓口担当",
-                f"部署「{division['name']}」（{division['id']}）に窓口担当がいません。"  # type: ignore[index]
-                "「窓口担当」タブに担当者の行を追加してください。",
-                level="warning",
             )

@@ -13,18 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from manabi.cli import main
+from tests.helpers import ARTIFACTS, CHROMIUM, MINIMAL, ROOT, SAMPLE, build_from, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample"
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
-CHROMIUM = os.environ.get("MANABI_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def run_cli(*args: str | os.PathLike[str]) -> int:
-    """Run ``manabi`` in-process, as the console script would (returns the exit code)."""
-    return main([str(a) for a in args])
+__all__ = ["ARTIFACTS", "CHROMIUM", "MINIMAL", "ROOT", "SAMPLE", "run_cli"]
 
 
 @pytest.fixture
@@ -42,14 +33,7 @@ def copy_of():
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample built once per test session with ``manabi build --source sample/``."""
-    site = tmp_path_factory.mktemp("sample") / "site"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        assert run_cli("build", "--source", SAMPLE, "--site-dir", site) == 0
-    finally:
-        os.chdir(cwd)
-    return site
+    return build_from(SAMPLE, tmp_path_factory.mktemp("sample") / "site")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

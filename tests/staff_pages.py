@@ -17,10 +17,10 @@ from manabi.model import Site
 from manabi.pages import PAGE_KINDS
 from manabi.sources import read_source
 from manabi.validate import validate
+from tests.helpers import ARTIFACTS, ROOT, SAMPLE
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_SITE = Site(validate(read_source(str(ROOT / "sample"))).data)
-SCREENS = ROOT / "test-artifacts" / "screens"
+SAMPLE_SITE = Site(validate(read_source(str(SAMPLE))).data)
+SCREENS = ARTIFACTS / "screens"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 

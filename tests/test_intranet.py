@@ -10,7 +10,8 @@ font, CDN script, analytics beacon or icon from outside would show up here
 from __future__ import annotations
 
 import pytest
-from staff_pages import PAGE_TYPES, visit
+
+from tests.staff_pages import PAGE_TYPES, visit
 
 
 @pytest.mark.browser

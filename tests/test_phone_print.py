@@ -14,7 +14,8 @@ import unicodedata
 
 import pytest
 from pypdf import PdfReader
-from staff_pages import DESKTOP, PAGE_TYPES, PHONE, SAMPLE_SITE, screenshot, visit
+
+from tests.staff_pages import DESKTOP, PAGE_TYPES, PHONE, SAMPLE_SITE, screenshot, visit
 
 A4_POINTS = (595.3, 841.9)
 

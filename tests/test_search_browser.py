@@ -23,7 +23,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from staff_pages import PAGE_TYPES, SAMPLE_SITE, screenshot, visit
+
+from tests.staff_pages import PAGE_TYPES, SAMPLE_SITE, screenshot, visit
 
 HELD_OUT = [
     ("オープンデータ", "courses/c005/"),

@@ -116,13 +116,10 @@ def cell_text(value: object) -> str:
 
 def read_source(spec: str) -> Workbook:
     """Read any supported source; raises :class:`SourceError` when it cannot."""
-    from manabi.sources import files  # local import: one reader per source type
+    from manabi.sources import files, gsheets  # local import: one reader per source type
 
-    if spec.startswith("gsheet:") or spec.startswith("https://docs.google.com/spreadsheets/"):
-        raise SourceError(
-            "Google スプレッドシートからの読み込みはまだ使えません。"
-            ".xlsx / .ods ファイルか、CSV のフォルダを指定してください。"
-        )
+    if gsheets.is_gsheet(spec):
+        return gsheets.read_gsheet(spec)
     path = Path(spec)
     if not path.exists():
         raise SourceError(

@@ -33,6 +33,11 @@ def read_csv_folder(folder: Path) -> Workbook:
             ) from None
         except OSError as exc:
             raise SourceError(f"「{path.name}」を開けません: {exc.strerror}") from None
+        except csv.Error as exc:  # e.g. a NUL byte: not a text file a spreadsheet wrote
+            raise SourceError(
+                f"「{path.name}」を CSV として読めません（{exc}）。"
+                "表計算ソフトで「CSV UTF-8（コンマ区切り）」を選んで保存し直してください。"
+            ) from None
         tables[path.stem] = Table.from_grid(path.stem, grid)
     if not tables:
         raise SourceError(
