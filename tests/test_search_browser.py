@@ -211,6 +211,12 @@ def test_search_index_is_utf8_text_and_smaller_than_materials(sample_site: Path)
     index = json.loads(raw)
     assert "\\u30" not in raw.decode("utf-8")  # no escaped katakana
     assert "データ活用" in raw.decode("utf-8")
+    # A course's address is printed under each step of a path but indexed once,
+    # on the course's own page, not on every division that recommends it.
+    url = SAMPLE_SITE.courses[0]["url"]
+    assert {doc["location"].split("#")[0] for doc in index["docs"] if url in doc["text"]} == {
+        f"courses/{SAMPLE_SITE.courses[0]['id']}/"
+    }
     as_material_wrote_it = json.dumps(index, separators=(",", ":")).encode()
     print(f"\nsearch index: {len(as_material_wrote_it):,} → {len(raw):,} bytes")
     assert len(raw) < 0.7 * len(as_material_wrote_it)
