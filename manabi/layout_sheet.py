@@ -29,6 +29,7 @@ from manabi.layout import (
     HEADER_COLOR,
     NUMBER_PATTERNS,
     REQUIRED_COLOR,
+    TEMPLATE_ROWS,
     Dropdown,
     SheetLayout,
     Value,
@@ -106,10 +107,10 @@ class Outcome:
             f"スプレッドシート「{plan.title}」に、次のタブを{verb}（{len(plan.create)} 個）:"
         )
         for sheet in plan.create:
-            lines.append(
-                f"  {sheet.name}（見出し {len(sheet.columns)} 列・例 {len(sheet.rows)} 行・"
-                f"プルダウン {len(sheet.dropdowns)} 列）"
-            )
+            parts = [f"見出し {len(sheet.columns)} 列", f"例 {len(sheet.rows)} 行"]
+            if sheet.dropdowns:
+                parts.append(f"プルダウン {len(sheet.dropdowns)} 列")
+            lines.append(f"  {sheet.name}（{'・'.join(parts)}）")
         if plan.keep:
             left = (
                 "そのままにしたタブ（中身には触れていません）"
@@ -130,11 +131,11 @@ class Outcome:
                 "かまいません（読み込みには閲覧者で足ります）。",
             ]
         else:
-            lines += [
-                "まだ何も書き込んでいません。書き込むには --yes を付けて、もう一度実行してください。",
-                f"書き込むには、スプレッドシートの「共有」でサービスアカウント「{self.email}」を"
-                "「編集者」として追加しておく必要があります。",
-            ]
+            lines.append(
+                "まだ何も書き込んでいません。書き込むには、スプレッドシートの「共有」で"
+                f"サービスアカウント「{self.email}」を「編集者」として追加してから、"
+                "--yes を付けてもう一度実行してください。"
+            )
         return "\n".join(lines)
 
 
@@ -227,7 +228,8 @@ def _condition(dropdown: Dropdown, row_counts: Mapping[str, int]) -> dict[str, A
 
 
 def _grid_size(sheet: SheetLayout) -> tuple[int, int]:
-    rows = max([len(sheet.rows) + 1, *(d.last_row for d in sheet.dropdowns)])
+    # Room to type into, also in a tab with no dropdown (a new Google Sheets tab has 1,000 rows).
+    rows = max([TEMPLATE_ROWS, len(sheet.rows) + 1, *(d.last_row for d in sheet.dropdowns)])
     return rows, max(DEFAULT_COLUMNS, len(sheet.columns))
 
 

@@ -90,10 +90,20 @@ SHAPES: dict[str, dict[str, Any]] = {
         "fields": STR,
     },
 }
-ENUMS = {
+ENUMS = {  # by field name, or by parent.name where the name alone is ambiguous
     "sheetType": {"GRID"},
     "dimension": {"ROWS", "COLUMNS"},
-    "type": {"TEXT", "NUMBER", "PERCENT", "CURRENCY", "DATE", "TIME", "DATE_TIME", "SCIENTIFIC"},
+    "numberFormat.type": {
+        "TEXT",
+        "NUMBER",
+        "PERCENT",
+        "CURRENCY",
+        "DATE",
+        "TIME",
+        "DATE_TIME",
+        "SCIENTIFIC",
+    },
+    "condition.type": {"ONE_OF_LIST", "ONE_OF_RANGE", "NUMBER_GREATER", "TEXT_CONTAINS"},
     "verticalAlignment": {"TOP", "MIDDLE", "BOTTOM"},
     "horizontalAlignment": {"LEFT", "CENTER", "RIGHT"},
     "wrapStrategy": {"OVERFLOW_CELL", "CLIP", "WRAP"},
@@ -139,7 +149,9 @@ def check_shape(value: Any, shape: Any, path: str) -> None:
         if not _is(value, shape):
             raise BadRequest(f"Invalid value at '{path}' ({shape}): {value!r}")
         name = path.rpartition(".")[2]
-        if name in ENUMS and value not in ENUMS[name]:
+        qualified = ".".join(path.split(".")[-2:]).split("[")[0]
+        allowed = ENUMS.get(qualified, ENUMS.get(name))
+        if allowed is not None and value not in allowed:
             raise BadRequest(f"Invalid value at '{path}' (TYPE_ENUM), \"{value}\"")
 
 
