@@ -48,10 +48,7 @@ METADATA_FIELDS = (
     "properties(title),"
     "sheets(properties(sheetId,title,sheetType,gridProperties(rowCount,columnCount)))"
 )
-AFTERMATH = (
-    "スプレッドシートを開いてタブを確かめてから、もう一度実行してください"
-    "（あるタブには触れず、足りないタブだけを作ります）。"
-)
+AFTERMATH = "あるタブには触れず、足りないタブだけを作るので、実行し直しても大丈夫です。"
 
 WRITE = Access(
     scopes=WRITE_SCOPES,
@@ -80,10 +77,6 @@ class Plan:
     others: tuple[str, ...]  # tabs that are not in the schema; never touched either
     body: dict[str, Any]  # the batchUpdate request body
 
-    @property
-    def requests(self) -> list[dict[str, Any]]:
-        return self.body["requests"]
-
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -95,28 +88,23 @@ class Outcome:
     def describe(self) -> str:
         """What was (or would be) done, in Japanese, for the terminal."""
         plan = self.plan
-        lines = []
         if not plan.create:
-            lines.append(
+            return (
                 f"スプレッドシート「{plan.title}」には、必要なタブがすべてあります"
                 f"（{len(plan.keep)} 個）。何も書き込んでいません。"
             )
-            return "\n".join(lines)
         verb = "作りました" if self.written else "作ります"
-        lines.append(
-            f"スプレッドシート「{plan.title}」に、次のタブを{verb}（{len(plan.create)} 個）:"
-        )
+        lines = [f"スプレッドシート「{plan.title}」に、次のタブを{verb}（{len(plan.create)} 個）:"]
         for sheet in plan.create:
             parts = [f"見出し {len(sheet.columns)} 列", f"例 {len(sheet.rows)} 行"]
             if sheet.dropdowns:
                 parts.append(f"プルダウン {len(sheet.dropdowns)} 列")
             lines.append(f"  {sheet.name}（{'・'.join(parts)}）")
         if plan.keep:
-            left = (
-                "そのままにしたタブ（中身には触れていません）"
-                if self.written
-                else ("そのままにするタブ（中身には触れません）")
-            )
+            if self.written:
+                left = "そのままにしたタブ（中身には触れていません）"
+            else:
+                left = "そのままにするタブ（中身には触れません）"
             lines.append(f"{left}: {'、'.join(plan.keep)}")
         if plan.others:
             lines.append(
@@ -127,8 +115,8 @@ class Outcome:
             lines += [
                 "例の行を書き換えて使ってください。見出しのメモに書き方があります。",
                 f"確かめるには: manabi check gsheet:{self.key}",
-                f"作り終えたら、サービスアカウント「{self.email}」の共有は「閲覧者」に戻して"
-                "かまいません（読み込みには閲覧者で足ります）。",
+                f"作り終えたら、サービスアカウント「{self.email}」の共有を「閲覧者」に戻して"
+                "ください（読み込みには閲覧者で足ります）。",
             ]
         else:
             lines.append(

@@ -216,7 +216,7 @@ def test_a_write_that_gets_no_answer_is_not_sent_twice(blank, monkeypatch, capsy
     out, err = capsys.readouterr()
     assert "応答がありません" in err
     assert "書き込まれたかどうか分からないため、送り直していません" in err
-    assert "足りないタブだけを作ります" in err
+    assert "開いてタブを確かめてから" in err and "足りないタブだけを作る" in err
     assert "Traceback" not in out + err
     assert len(blank.batch_updates) == 1
 

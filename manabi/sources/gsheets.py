@@ -585,7 +585,8 @@ def connect(
     except Unanswered as exc:
         raise SourceError(
             f"Google スプレッドシートに書き込みを送りましたが、{exc.reason}。"
-            f"書き込まれたかどうか分からないため、送り直していません。{access.aftermath}"
+            "書き込まれたかどうか分からないため、送り直していません。"
+            f"スプレッドシートを開いてタブを確かめてから、もう一度実行してください。{access.aftermath}"
         ) from None
     except google.auth.exceptions.RefreshError:
         raise SourceError(
