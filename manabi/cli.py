@@ -176,6 +176,21 @@ def cmd_template(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_layout_sheet(args: argparse.Namespace) -> int:
+    from manabi.layout_sheet import layout_sheet
+    from manabi.sources.gsheets import is_gsheet
+
+    if not is_gsheet(args.sheet):
+        print(
+            f"manabi: layout-sheet は Google スプレッドシート（URL か gsheet:<キー>）専用です"
+            f"（指定: {args.sheet}）。.xlsx のひな形は manabi template OUT.xlsx で作ります。",
+            file=sys.stderr,
+        )
+        return UNREADABLE
+    print(layout_sheet(args.sheet, write=args.yes).describe())
+    return OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
@@ -246,6 +261,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT.xlsx", help="作るファイル")
     p.add_argument("--force", action="store_true", help="同じ名前のファイルがあれば上書きします")
     p.set_defaults(func=cmd_template)
+
+    layout_help = (
+        "Google スプレッドシートに、入力用のタブ（見出し・メモ・プルダウン・例の行）を作ります。"
+        "シートに書き込むコマンドです: サービスアカウントを「編集者」として共有し、"
+        "読み書きの権限（https://www.googleapis.com/auth/spreadsheets）を使います。"
+        "足りないタブを足すだけで、あるタブには触れません。--yes がなければ、何をするか表示するだけです"
+    )
+    p = sub.add_parser(
+        "layout-sheet",
+        help="Google スプレッドシートに入力用のタブを作ります（書き込みます。--yes が必要）",
+        description=layout_help + "。",
+    )
+    p.add_argument(
+        "sheet",
+        metavar="gsheet:<キー>|URL",
+        help="書き込む Google スプレッドシート（ブラウザのアドレス欄の URL か gsheet:<キー>）",
+    )
+    p.add_argument(
+        "--yes", action="store_true", help="本当に書き込みます（付けなければ何も書き込みません）"
+    )
+    p.set_defaults(func=cmd_layout_sheet)
 
     p = sub.add_parser("serve", help="プレビュー用にサイトを表示します")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")

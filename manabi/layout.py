@@ -1,10 +1,10 @@
 """The blank workbook's layout, derived from the schema and independent of any
 spreadsheet program: tabs, headers, notes, dropdowns, widths and example rows.
 
-A writer turns it into a file (``manabi.template`` writes ``.xlsx``); a later
-Google Sheets writer can turn the same layout into ``batchUpdate`` requests
-(``setDataValidation`` with ``ONE_OF_LIST`` / ``ONE_OF_RANGE``, notes,
-``frozenRowCount``, column pixel widths) without asking the schema again.
+A writer turns it into a spreadsheet without asking the schema again:
+``manabi.template`` writes ``.xlsx``; ``manabi.layout_sheet`` turns the same
+layout into one Google Sheets ``batchUpdate`` (``setDataValidation`` with
+``ONE_OF_LIST`` / ``ONE_OF_RANGE``, notes, ``frozenRowCount``, pixel widths).
 
 Rows and columns are counted as a spreadsheet shows them: rows from 1 (the
 header), columns from 0 (``A``).
@@ -28,6 +28,12 @@ TEXT_WIDTH, ID_WIDTH, LIST_WIDTH = 24, 14, 24
 
 Value = str | int | float | dt.date | dt.time
 ValueType = Literal["text", "integer", "number", "date", "time"]
+
+# How headers and typed columns look, whatever the spreadsheet program.
+HEADER_COLOR, REQUIRED_COLOR = "DDEBF7", "FCE4D6"  # RGB; required columns stand out
+# IDs and 内線 stay text (03125 keeps its 0); dates and times get a clear format.
+# Excel and Google Sheets read these patterns alike.
+NUMBER_PATTERNS: dict[str, str] = {"text": "@", "date": "yyyy-mm-dd", "time": "hh:mm"}
 
 _VALUE_TYPES: dict[kinds.Kind, ValueType] = {
     kinds.INTEGER: "integer",

@@ -19,13 +19,21 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from manabi.layout import Dropdown, SheetLayout, WorkbookLayout, workbook_layout
+from manabi.layout import (
+    HEADER_COLOR,
+    NUMBER_PATTERNS,
+    REQUIRED_COLOR,
+    Dropdown,
+    SheetLayout,
+    WorkbookLayout,
+    workbook_layout,
+)
 
 # Excel's limits on a validation's texts; longer ones make the file unreadable to it.
 PROMPT_TITLE_CHARS, PROMPT_CHARS, INLINE_LIST_CHARS = 32, 255, 255
-NUMBER_FORMATS = {"text": "@", "date": "yyyy-mm-dd", "time": "hh:mm"}
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")  # required columns stand out
+NUMBER_FORMATS = NUMBER_PATTERNS
+HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOR)
+REQUIRED_FILL = PatternFill("solid", fgColor=REQUIRED_COLOR)
 NOTE_AUTHOR = "manabi"
 
 
@@ -78,7 +86,6 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout) -> None:
         dimension = ws.column_dimensions[letter]
         dimension.width = column.width
         if column.value_type in NUMBER_FORMATS:
-            # IDs and 内線 stay text (03125 keeps its 0); dates and times get a clear format.
             dimension.number_format = NUMBER_FORMATS[column.value_type]
         cell = ws.cell(row=1, column=col, value=column.header)
         cell.font = Font(bold=True)

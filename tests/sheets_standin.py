@@ -11,6 +11,11 @@ signature against the service account's public key, its issuer and
 audience; the scope granted is recorded. Every request is logged so tests can count them; ``faults``
 scripts the next answers (a status code, or ``HANG`` for a server that
 accepts the request and never answers).
+
+``spreadsheets:batchUpdate`` is served as :mod:`tests.sheets_batchupdate`
+describes (checked strictly, applied whole), only to a token granted the
+read-write scope and only when the sheet is shared as 編集者 (``viewer_only``
+says it is shared as 閲覧者); ``write_faults`` scripts its answers.
 """
 
 from __future__ import annotations
@@ -21,15 +26,23 @@ import json
 import re
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from cryptography.hazmat.primitives import hashes
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.helpers import ROOT
+from tests.sheets_batchupdate import BadRequest, apply_batch, shown
 
 HANG = "hang"
 READONLY_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
+WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # google-auth signs every service-account assertion for Google's token audience,
 # whatever the key file's token_uri; Google checks that audience.
@@ -49,6 +62,8 @@ ERRORS = {
 MESSAGES = {
     401: "Request is missing required authentication credential.",
     403: "The caller does not have permission",
+    # What Google answers a write made with a read-only token.
+    "scope": "Request had insufficient authentication scopes.",
     404: "Requested entity was not found.",
     429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user'.",
     503: "The service is currently unavailable.",
@@ -97,6 +112,7 @@ class Logged:
     path: str
     query: dict[str, list[str]]
     authorization: str | None
+    body: object = None  # a batchUpdate's JSON body
 
 
 @dataclass
@@ -110,26 +126,64 @@ class Spreadsheet:
     time_zone: str = "Asia/Tokyo"
     hidden: set[str] = field(default_factory=set)
     merges: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+    # Set by batchUpdate (tests.sheets_batchupdate): tabs it added keep their ID and grid;
+    # tabs it wrote into keep their cells as given (value, format, note).
+    sheet_ids: dict[str, int] = field(default_factory=dict)
+    grids: dict[str, dict[str, int]] = field(default_factory=dict)
+    cells: dict[str, dict[tuple[int, int], dict[str, Any]]] = field(default_factory=dict)
+    validations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    widths: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def sheet_id(self, name: str) -> int:
+        return self.sheet_ids.get(name, 1000 + list(self.tabs).index(name))
+
+    def grid_properties(self, name: str) -> dict[str, int]:
+        if name in self.grids:
+            return self.grids[name]
+        grid = self.tabs[name]
+        return {
+            "rowCount": max(1000, len(grid)),
+            "columnCount": max(26, *(len(row) for row in grid), 1),
+        }
+
+    def cells_of(self, name: str) -> dict[tuple[int, int], dict[str, Any]]:
+        """A tab's cells as the API was given them (typed text, for a tab it never wrote)."""
+        if name not in self.cells:
+            self.cells[name] = {
+                (r, c): {"userEnteredValue": {"stringValue": text}}
+                for r, row in enumerate(self.tabs[name])
+                for c, text in enumerate(row)
+                if text != ""
+            }
+        return self.cells[name]
+
+    def render(self) -> None:
+        """The displayed text of every tab that batchUpdate wrote into."""
+        for name, cells in self.cells.items():
+            shown_cells = {where: shown(cell) for where, cell in cells.items()}
+            filled = [where for where, text in shown_cells.items() if text != ""]
+            rows = max((r for r, _ in filled), default=-1) + 1
+            cols = max((c for _, c in filled), default=-1) + 1
+            self.tabs[name] = [
+                [shown_cells.get((r, c), "") for c in range(cols)] for r in range(rows)
+            ]
 
     def metadata(self) -> dict[str, Any]:
         sheets = []
-        for index, (name, grid) in enumerate(self.tabs.items()):
+        for index, name in enumerate(self.tabs):
             properties: dict[str, Any] = {
-                "sheetId": 1000 + index,
+                "sheetId": self.sheet_id(name),
                 "title": name,
                 "index": index,
                 "sheetType": "GRID",
-                "gridProperties": {
-                    "rowCount": max(1000, len(grid)),
-                    "columnCount": max(26, *(len(row) for row in grid), 1),
-                },
+                "gridProperties": dict(self.grid_properties(name)),
             }
             if name in self.hidden:
                 properties["hidden"] = True
             sheet: dict[str, Any] = {"properties": properties}
             if self.merges.get(name):
                 sheet["merges"] = [
-                    {"sheetId": 1000 + index, **merge} for merge in self.merges[name]
+                    {"sheetId": self.sheet_id(name), **merge} for merge in self.merges[name]
                 ]
             sheets.append(sheet)
         return {
@@ -170,9 +224,12 @@ class SheetsStandIn:
         self.faults: list[int | str] = []  # next API answers, one per request
         self.always: int | str | None = None  # every API answer (after the scripted ones)
         self.token_faults: list[int | str] = []
-        self.forbidden = False
+        self.write_faults: list[int | str] = []  # next batchUpdate answers
+        self.forbidden = False  # not shared with the service account at all
+        self.viewer_only = False  # shared as 閲覧者: reads work, writes are refused
         self.granted_scopes: list[str] = []
         self.tokens: list[str] = []
+        self.token_scopes: dict[str, str] = {}
         self._release = threading.Event()
         handler = type("Handler", (_Handler,), {"standin": self})
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -199,6 +256,10 @@ class SheetsStandIn:
     @property
     def token_requests(self) -> list[Logged]:
         return [r for r in self.log if r.path == "/token"]
+
+    @property
+    def batch_updates(self) -> list[Logged]:
+        return [r for r in self.log if r.path.endswith(":batchUpdate")]
 
     def next_fault(self, token: bool) -> int | str | None:
         script = self.token_faults if token else self.faults
@@ -241,7 +302,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         split = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
-        form = parse_qs(self.rfile.read(length).decode("utf-8"))
+        raw = self.rfile.read(length).decode("utf-8")
+        if split.path.startswith("/v4/"):
+            self._batch_update(unquote(split.path), raw)
+            return
+        form = parse_qs(raw)
         self.standin.log.append(Logged("POST", split.path, form, None))
         if split.path != "/token":
             self._send(404, error_body(404))
@@ -257,6 +322,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.standin.granted_scopes.append(claims.get("scope", ""))
         token = "ya29.standin-" + secrets.token_urlsafe(32)
         self.standin.tokens.append(token)
+        self.standin.token_scopes[token] = claims.get("scope", "")
         self._send(200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
 
     def _verified_claims(self, form: dict[str, list[str]]) -> dict[str, Any] | None:
@@ -322,6 +388,86 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return
             value_ranges.append(sheet.value_range(name))
         self._send(200, {"spreadsheetId": sheet.key, "valueRanges": value_ranges})
+
+    def _batch_update(self, path: str, raw: str) -> None:
+        auth = self.headers.get("Authorization")
+        try:
+            body = json.loads(raw)
+        except json.JSONDecodeError:
+            body = raw
+        self.standin.log.append(Logged("POST", path, {}, auth, body))
+        script = self.standin.write_faults
+        if self._fault(script.pop(0) if script else self.standin.always):
+            return
+        token = (auth or "").removeprefix("Bearer ")
+        if token not in self.standin.tokens:
+            self._send(401, error_body(401))
+            return
+        sheet = self.standin.spreadsheet
+        match = re.fullmatch(r"/v4/spreadsheets/([^/:]+):batchUpdate", path)
+        if match is None or match.group(1) != sheet.key:
+            self._send(404, error_body(404))
+            return
+        if self.standin.forbidden:
+            self._send(403, error_body(403))
+            return
+        if WRITE_SCOPE not in self.standin.token_scopes[token].split():
+            self._send(403, error_body(403, MESSAGES["scope"]))
+            return
+        if self.standin.viewer_only:
+            self._send(403, error_body(403))
+            return
+        try:
+            replies = apply_batch(sheet, body)
+        except BadRequest as exc:
+            self._send(400, error_body(400, str(exc)))
+            return
+        self._send(200, {"spreadsheetId": sheet.key, "replies": replies})
+
+
+@contextmanager
+def serving(
+    spreadsheet: Spreadsheet,
+    private_key: rsa.RSAPrivateKey,
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    client_email: str,
+) -> Iterator[SheetsStandIn]:
+    """The stand-in serving ``spreadsheet``, a fresh key file in ``folder``, the environment
+    pointing at both (quick retries, the repository as working directory)."""
+    server = SheetsStandIn(spreadsheet, client_email=client_email)
+    server.public_key = private_key.public_key()
+    pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+    key_file = folder / "service-account.json"
+    key_file.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "manabi-test",
+                "private_key_id": "0123456789abcdef",
+                "private_key": pem,
+                "client_email": client_email,
+                "client_id": "100000000000000000001",
+                "token_uri": server.token_uri,
+            }
+        ),
+        encoding="utf-8",
+    )
+    server.key_material = [line for line in pem.splitlines() if len(line) == 64][5:8]  # type: ignore[attr-defined]
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    monkeypatch.setenv("MANABI_SHEETS_ENDPOINT", server.base_url)
+    monkeypatch.setenv("MANABI_SHEETS_BACKOFF", "0.01")
+    monkeypatch.setenv("MANABI_SHEETS_TIMEOUT", "5")
+    monkeypatch.setenv("MANABI_SHEETS_DEADLINE", "60")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.chdir(ROOT)
+    with server:
+        yield server
 
 
 def _unb64(text: str) -> bytes:

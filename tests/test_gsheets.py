@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from manabi.deploy import BUILD_MANIFEST
@@ -21,8 +20,8 @@ from manabi.errors import SourceError
 from manabi.schema import TABS
 from manabi.sources import gsheets, read_source
 from manabi.sources.gsheets import Budget, Exhausted, RetryPolicy, Transient
-from tests.helpers import MINIMAL, ROOT, SAMPLE, run_cli
-from tests.sheets_standin import HANG, READONLY_SCOPE, SheetsStandIn, Spreadsheet
+from tests.helpers import MINIMAL, SAMPLE, run_cli
+from tests.sheets_standin import HANG, READONLY_SCOPE, SheetsStandIn, Spreadsheet, serving
 
 KEY = "1mAnAbIsTaNdInKeY_0123456789-abcdefghijKLMN"
 EMAIL = "manabi-reader@manabi-test.iam.gserviceaccount.com"
@@ -49,37 +48,8 @@ def standin(
     private_key: rsa.RSAPrivateKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SheetsStandIn]:
     """The sample served as a spreadsheet, a fresh key file, the environment pointing at both."""
-    server = SheetsStandIn(Spreadsheet(KEY, grid_of(SAMPLE)), client_email=EMAIL)
-    server.public_key = private_key.public_key()
-    pem = private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode("ascii")
-    key_file = tmp_path / "service-account.json"
-    key_file.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": "manabi-test",
-                "private_key_id": "0123456789abcdef",
-                "private_key": pem,
-                "client_email": EMAIL,
-                "client_id": "100000000000000000001",
-                "token_uri": server.token_uri,
-            }
-        ),
-        encoding="utf-8",
-    )
-    server.key_material = [line for line in pem.splitlines() if len(line) == 64][5:8]  # type: ignore[attr-defined]
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
-    monkeypatch.setenv("MANABI_SHEETS_ENDPOINT", server.base_url)
-    monkeypatch.setenv("MANABI_SHEETS_BACKOFF", "0.01")
-    monkeypatch.setenv("MANABI_SHEETS_TIMEOUT", "5")
-    monkeypatch.setenv("MANABI_SHEETS_DEADLINE", "60")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    monkeypatch.chdir(ROOT)
-    with server:
+    spreadsheet = Spreadsheet(KEY, grid_of(SAMPLE))
+    with serving(spreadsheet, private_key, tmp_path, monkeypatch, client_email=EMAIL) as server:
         yield server
 
 

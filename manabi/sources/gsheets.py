@@ -1,5 +1,10 @@
 """Google Sheets: the whole workbook in two API requests, with bounded retries.
 
+This module is also the one way to talk to Sheets at all: :func:`connect`
+gives a client and turns every failure into a Japanese :class:`SourceError`;
+reading asks it for the read-only scope, ``manabi layout-sheet``
+(:mod:`manabi.layout_sheet`) for the read-write one.
+
 One read is the spreadsheet's metadata (which tabs exist, their merged cells)
 and one ``values:batchGet`` for every schema tab that exists, whatever their
 number. Values are read as the sheet shows them (``FORMATTED_VALUE``), so a
@@ -13,6 +18,11 @@ no timeout and its back-off client retries forever; :meth:`Budget.run` is the
 one retry loop (408/429/5xx and connection errors; exponential back-off with
 jitter; a few tries; one deadline for the whole read).
 
+Only a GET is retried freely. A write (``spreadsheets:batchUpdate``) is not
+idempotent, so it is repeated only when it certainly did not reach the server
+or was turned away before being processed (429, 503); once it was sent and no
+answer came, :class:`Unanswered` says so instead of sending it twice.
+
 Nothing here prints or logs; failures become :class:`SourceError` in Japanese,
 never carrying the key file's contents or the access token.
 """
@@ -24,7 +34,8 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +44,7 @@ from urllib.parse import urlsplit
 import google.auth.exceptions
 import google.auth.transport.requests
 import requests
+import urllib3.exceptions
 from google.oauth2 import service_account
 from gspread.auth import get_config_dir
 from gspread.exceptions import APIError
@@ -43,10 +55,15 @@ from manabi.errors import SourceError
 from manabi.schema import TABS
 from manabi.sources import Table, Workbook
 
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)  # no Drive scope
+READ_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)  # no Drive scope
+# Only ``manabi layout-sheet --yes`` asks for this one; nothing that reads does.
+WRITE_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GOOGLE_ENDPOINT = "https://sheets.googleapis.com"
 SHEETS_SITE = "https://docs.google.com/spreadsheets/"
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
+# Answers that say a request was turned away before it was processed: the only
+# statuses on which a write is sent again.
+NOT_PROCESSED = frozenset({429, 503})
 MIN_EXCHANGE_SECONDS = 0.2  # less time than this left: do not start another exchange
 GUIDE = "docs/maintainers/google-sheets.md"
 
@@ -121,6 +138,14 @@ class OutOfTime(Transient):
 
     def __init__(self) -> None:
         super().__init__("時間切れになりました")
+
+
+class Unanswered(Exception):
+    """A write was sent and no answer came: it may or may not have been applied."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class Exhausted(Exception):
@@ -241,6 +266,14 @@ def _network_reason(exc: Exception, url: str) -> str:
     return f"{where}に接続できません（ネットワークやプロキシの設定を確かめてください）"
 
 
+def _never_sent(exc: Exception) -> bool:
+    """True when a request certainly did not reach the API: no token, or no connection made."""
+    if isinstance(exc, google.auth.exceptions.TransportError | requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)  # refused, no route
+
+
 class _TokenRequest(google.auth.transport.requests.Request):
     """google-auth's transport for the token endpoint, its retryable answers handed to Budget.run.
 
@@ -293,6 +326,10 @@ class SheetsHTTPClient(HTTPClient):
         url = endpoint
         if url.startswith(GOOGLE_ENDPOINT):
             url = self.endpoint + url[len(GOOGLE_ENDPOINT) :]
+        # A write (batchUpdate) is not idempotent: sending it again after it may
+        # have been applied could apply it twice, so it is retried only when it
+        # never left (no token, no connection) or was refused unprocessed.
+        idempotent = method.upper() == "GET"
 
         def attempt() -> requests.Response:
             try:
@@ -304,11 +341,12 @@ class SheetsHTTPClient(HTTPClient):
                 requests.Timeout,
                 google.auth.exceptions.TransportError,
             ) as exc:
-                raise Transient(_network_reason(exc, url)) from None
-            if response.status_code in RETRYABLE:
-                raise Transient(
-                    _status_reason(response.status_code), _retry_after(response.headers)
-                )
+                if idempotent or _never_sent(exc):
+                    raise Transient(_network_reason(exc, url)) from None
+                raise Unanswered(_network_reason(exc, url)) from None
+            status = response.status_code
+            if status in RETRYABLE and (idempotent or status in NOT_PROCESSED):
+                raise Transient(_status_reason(status), _retry_after(response.headers))
             return response
 
         response = self.budget.run(attempt)
@@ -395,8 +433,10 @@ def key_file(environ: Mapping[str, str] = os.environ) -> Path:
     return default
 
 
-def load_credentials(path: Path) -> service_account.Credentials:
-    """Read-only Sheets credentials from a key file; never echoes the file's contents."""
+def load_credentials(
+    path: Path, scopes: Sequence[str] = READ_SCOPES
+) -> service_account.Credentials:
+    """Sheets credentials (read-only unless told) from a key file; never echoes its contents."""
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -410,7 +450,7 @@ def load_credentials(path: Path) -> service_account.Credentials:
             f"サービスアカウントの「鍵を追加」で作った JSON ファイルを指定してください（手順: {GUIDE}）。"
         )
     try:
-        return service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+        return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
     except (ValueError, TypeError, KeyError) as exc:
         raise SourceError(
             f"鍵ファイル「{path}」の内容が足りないか壊れています（{type(exc).__name__}）。"
@@ -447,7 +487,39 @@ def _grid(value_range: Mapping[str, Any], merges: Sequence[Mapping[str, int]]) -
     return grid
 
 
-def _api_failure(exc: APIError, key: str, email: str) -> SourceError:
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What a command does with a sheet: the scope it asks for and how its failures read.
+
+    ``role`` is the sharing role the service account needs (「閲覧者」, 「編集者」),
+    ``failed`` opens the message when the exchange gave up, ``aftermath`` says
+    what was left as it was and what to do next.
+    """
+
+    scopes: tuple[str, ...]
+    role: str
+    verb: str  # what the role lets the account do to the sheet
+    failed: str
+    aftermath: str
+
+
+READ = Access(
+    scopes=READ_SCOPES,
+    role="閲覧者",
+    verb="見る",
+    failed="Google スプレッドシートを読み込めませんでした",
+    aftermath="データとサイトは前のまま変わっていません。",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    key: str
+    client: SheetsHTTPClient
+    email: str  # the service account's, for messages about sharing
+
+
+def _api_failure(exc: APIError, key: str, email: str, access: Access) -> SourceError:
     status = exc.response.status_code
     error = exc.error if isinstance(exc.error, dict) else {}
     message = str(error.get("message", ""))[:200]
@@ -459,8 +531,8 @@ def _api_failure(exc: APIError, key: str, email: str) -> SourceError:
                 f"（手順: {GUIDE}）。"
             )
         return SourceError(
-            f"サービスアカウント「{email}」には、このスプレッドシートを見る権限がありません。"
-            f"スプレッドシートの「共有」で「{email}」を「閲覧者」として追加してから、"
+            f"サービスアカウント「{email}」には、このスプレッドシートを{access.verb}権限がありません。"
+            f"スプレッドシートの「共有」で「{email}」を「{access.role}」として追加してから、"
             "もう一度実行してください。"
         )
     if status == 404:
@@ -476,59 +548,49 @@ def _api_failure(exc: APIError, key: str, email: str) -> SourceError:
         )
     detail = f": {message}" if message else ""
     return SourceError(
-        f"Google スプレッドシートが要求を受け付けませんでした（{status}{detail}）。"
-        "データとサイトは前のまま変わっていません。"
+        f"Google スプレッドシートが要求を受け付けませんでした（{status}{detail}）。{access.aftermath}"
     )
 
 
-def _exhausted(exc: Exhausted) -> SourceError:
+def _exhausted(exc: Exhausted, access: Access) -> SourceError:
     ended = (
         f"{exc.elapsed:.0f} 秒で打ち切りました" if exc.deadline_hit else f"{exc.tries} 回試しました"
     )
     return SourceError(
-        f"Google スプレッドシートを読み込めませんでした。{exc.last.reason}。{ended}。"
-        "しばらく待ってから、もう一度実行してください。データとサイトは前のまま変わっていません。"
+        f"{access.failed}。{exc.last.reason}。{ended}。"
+        f"しばらく待ってから、もう一度実行してください。{access.aftermath}"
     )
 
 
-def read_gsheet(spec: str, environ: Mapping[str, str] = os.environ) -> Workbook:
-    """Every schema tab of a Google Sheet in two API requests (plus the token)."""
+@contextmanager
+def connect(
+    spec: str, environ: Mapping[str, str] = os.environ, access: Access = READ
+) -> Iterator[Connection]:
+    """A client for one spreadsheet; inside the block every failure becomes a Japanese SourceError.
+
+    The settings, the key file and the key are checked before anything is sent.
+    """
     key = spreadsheet_key(spec)
     policy = RetryPolicy.from_env(environ)
     endpoint = _endpoint(environ)
-    credentials = load_credentials(key_file(environ))
+    credentials = load_credentials(key_file(environ), access.scopes)
+    email = credentials.service_account_email
     client = SheetsHTTPClient(credentials, Budget(policy), endpoint)
     try:
-        metadata = client.fetch_sheet_metadata(
-            key,
-            params={
-                "includeGridData": "false",
-                "fields": "properties(title,locale,timeZone),"
-                "sheets(properties(sheetId,title,index,sheetType,hidden),merges)",
-            },
-        )
-        sheets = {
-            str(sheet["properties"]["title"]): sheet
-            for sheet in metadata.get("sheets", [])
-            if sheet.get("properties", {}).get("sheetType", "GRID") == "GRID"
-        }
-        # Only tabs that exist: one missing range fails the whole batchGet with 400.
-        wanted = [tab.name for tab in TABS if tab.name in sheets]
-        value_ranges: list[Mapping[str, Any]] = []
-        if wanted:
-            response = client.values_batch_get(
-                key,
-                [quote_tab(name) for name in wanted],
-                params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"},
-            )
-            value_ranges = response.get("valueRanges", [])
+        yield Connection(key, client, email)
     except APIError as exc:
-        raise _api_failure(exc, key, credentials.service_account_email) from None
+        raise _api_failure(exc, key, email, access) from None
     except Exhausted as exc:
-        raise _exhausted(exc) from None
+        raise _exhausted(exc, access) from None
+    except Unanswered as exc:
+        raise SourceError(
+            f"Google スプレッドシートに書き込みを送りましたが、{exc.reason}。"
+            "書き込まれたかどうか分からないため、送り直していません。"
+            f"スプレッドシートを開いてタブを確かめてから、もう一度実行してください。{access.aftermath}"
+        ) from None
     except google.auth.exceptions.RefreshError:
         raise SourceError(
-            f"サービスアカウント「{credentials.service_account_email}」で認証できませんでした。"
+            f"サービスアカウント「{email}」で認証できませんでした。"
             "鍵ファイルが削除・無効にされていないか確かめ、必要なら鍵を作り直してください"
             f"（手順: {GUIDE}）。"
         ) from None
@@ -539,6 +601,39 @@ def read_gsheet(spec: str, environ: Mapping[str, str] = os.environ) -> Workbook:
         ) from None
     finally:
         client.session.close()
+
+
+def grid_sheets(metadata: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The metadata's grid tabs (not chart sheets), by name."""
+    return {
+        str(sheet["properties"]["title"]): sheet
+        for sheet in metadata.get("sheets", [])
+        if sheet.get("properties", {}).get("sheetType", "GRID") == "GRID"
+    }
+
+
+def read_gsheet(spec: str, environ: Mapping[str, str] = os.environ) -> Workbook:
+    """Every schema tab of a Google Sheet in two API requests (plus the token)."""
+    with connect(spec, environ) as sheet:
+        metadata = sheet.client.fetch_sheet_metadata(
+            sheet.key,
+            params={
+                "includeGridData": "false",
+                "fields": "properties(title,locale,timeZone),"
+                "sheets(properties(sheetId,title,index,sheetType,hidden),merges)",
+            },
+        )
+        sheets = grid_sheets(metadata)
+        # Only tabs that exist: one missing range fails the whole batchGet with 400.
+        wanted = [tab.name for tab in TABS if tab.name in sheets]
+        value_ranges: list[Mapping[str, Any]] = []
+        if wanted:
+            response = sheet.client.values_batch_get(
+                sheet.key,
+                [quote_tab(name) for name in wanted],
+                params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"},
+            )
+            value_ranges = response.get("valueRanges", [])
     if len(value_ranges) != len(wanted):
         raise SourceError(
             "Google スプレッドシートの応答にタブが足りません。しばらく待ってから、もう一度実行してください。"
@@ -548,15 +643,22 @@ def read_gsheet(spec: str, environ: Mapping[str, str] = os.environ) -> Workbook:
     tables = {name: Table(sheet=name, header=[]) for name in sheets}
     for name, value_range in zip(wanted, value_ranges, strict=True):
         tables[name] = Table.from_grid(name, _grid(value_range, sheets[name].get("merges", [])))
-    return Workbook(origin=f"gsheet:{key}", tables=tables)
+    return Workbook(origin=f"gsheet:{sheet.key}", tables=tables)
 
 
 __all__ = [
+    "READ",
+    "WRITE_SCOPES",
+    "Access",
     "Budget",
+    "Connection",
     "Exhausted",
     "RetryPolicy",
     "SheetsHTTPClient",
     "Transient",
+    "Unanswered",
+    "connect",
+    "grid_sheets",
     "is_gsheet",
     "quote_tab",
     "read_gsheet",
