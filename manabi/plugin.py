@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from manabi import __version__, feeds, pages, snapshot
+from manabi import __version__, feeds, pages, snapshot, theme
 from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import ManabiError
 from manabi.model import Site
@@ -107,6 +107,11 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
             page.meta["title"] = Markup(escape(pages.title_of(self.site, kind, id_)))
         return markdown
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        theme.add_skip_target(page, html)
+        return html
+
+    @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.snapshot is not None
         build = {
@@ -118,3 +123,6 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         }
         text = json.dumps(build, ensure_ascii=False, indent=2) + "\n"
         (Path(config.site_dir) / BUILD_MANIFEST).write_text(text, encoding="utf-8")
+        sizes = theme.compact_search_index(Path(config.site_dir))
+        if sizes:
+            log.debug("search index: %d bytes → %d bytes", *sizes)

@@ -159,6 +159,7 @@ def test_the_history_page_reads_newest_first_in_a_browser(two_syncs, serve_site,
         assert footer.inner_text().startswith("最終更新: ")
         page.goto(serve_site(site))
         page.get_by_role("link", name="更新履歴").click()
+        page.wait_for_url("**/history/")  # is_visible() does not wait for the new page
         assert page.get_by_role("heading", name="更新履歴", level=1).is_visible()
     finally:
         page.close()

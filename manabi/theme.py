@@ -1,0 +1,51 @@
+"""What the built site hands the browser, beyond Material's defaults.
+
+Two fixes to Material's output, run by the MkDocs plugin:
+
+- Skip link: Material's 「コンテンツにスキップ」 link points at the page's first
+  table-of-contents entry. A generated page has its ``<h1 id>`` inside a raw
+  HTML block, which the ``toc`` extension never sees, so it had no skip link at
+  all; :func:`add_skip_target` makes that heading the page's first entry.
+- Search index: Material writes ``search/search_index.json`` with ``json.dumps``'
+  default ``ensure_ascii``, so each Japanese character costs six bytes
+  (``\\u30c7``) instead of three, in a file every page fetches.
+  :func:`compact_search_index` rewrites the same JSON value as UTF-8 text.
+
+Japanese matching itself happens in the browser, in the search worker
+``overrides/assets/javascripts/workers/manabi-search.js``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+
+SEARCH_INDEX = Path("search") / "search_index.json"
+_FIRST_H1 = re.compile(r'<h1 id="([^"]+)"')
+
+
+def add_skip_target(page: Page, html: str) -> None:
+    """Give a page with no Markdown heading its first ``<h1 id>`` as skip-link target."""
+    if len(page.toc):
+        return
+    found = _FIRST_H1.search(html)
+    if found:
+        page.toc.items.insert(0, AnchorLink(str(page.title or ""), found.group(1), 1))
+
+
+def compact_search_index(site_dir: Path) -> tuple[int, int] | None:
+    """Rewrite the search index as UTF-8 JSON; ``(bytes before, bytes after)``.
+
+    ``None`` when the site has no search index (search plugin disabled).
+    """
+    path = Path(site_dir) / SEARCH_INDEX
+    if not path.is_file():
+        return None
+    before = path.read_bytes()
+    after = json.dumps(json.loads(before), ensure_ascii=False, separators=(",", ":")).encode()
+    path.write_bytes(after)  # the site folder is a staging copy until the build completes
+    return len(before), len(after)
