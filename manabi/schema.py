@@ -78,6 +78,18 @@ AUDIENCE_HELP = (
     "対象にする部署ID か 種別（{}）を「,」か「、」で区切って入力します。空欄なら全部署が対象です。"
 ).format("/".join(DIVISION_KINDS))
 
+# Who a path step or an event is for; one column shared by 推奨 and 予定.
+AUDIENCE = _c(
+    "対象",
+    "audience",
+    kinds.SLUG_ID,
+    AUDIENCE_HELP,
+    "",
+    ref="部署",
+    also=DIVISION_KINDS,
+    many=True,
+)
+
 TABS: tuple[Tab, ...] = (
     Tab(
         name="設定",
@@ -404,16 +416,7 @@ TABS: tuple[Tab, ...] = (
                 choices=STEP_CATEGORIES,
                 default="推奨",
             ),
-            _c(
-                "対象",
-                "audience",
-                kinds.SLUG_ID,
-                AUDIENCE_HELP,
-                "",
-                ref="部署",
-                also=DIVISION_KINDS,
-                many=True,
-            ),
+            AUDIENCE,
             _c("コメント", "comment", kinds.TEXT, "受講する人へのひとことです。", ""),
         ),
         unique=(("area", "level", "course"),),
@@ -460,16 +463,7 @@ TABS: tuple[Tab, ...] = (
                 "申し込みフォームの URL です。",
                 "https://forms.example.jp/mokumoku",
             ),
-            _c(
-                "対象",
-                "audience",
-                kinds.SLUG_ID,
-                AUDIENCE_HELP,
-                "",
-                ref="部署",
-                also=DIVISION_KINDS,
-                many=True,
-            ),
+            AUDIENCE,
         ),
         unique=(("date", "start", "title"),),
         order=("date", "start", "title"),
