@@ -99,3 +99,11 @@ def browser() -> Iterator[object]:
 def sample_url(sample_site: Path, serve_site) -> str:
     """The built sample served on loopback: its base URL, ending in ``/``."""
     return serve_site(sample_site)
+
+
+@pytest.fixture(scope="session")
+def private_key():
+    """One RSA key for the service-account key files of the Sheets stand-in tests."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -38,11 +38,6 @@ def grid_of(folder: Path) -> dict[str, list[list[str]]]:
     return tabs
 
 
-@pytest.fixture(scope="session")
-def private_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
 @pytest.fixture
 def standin(
     private_key: rsa.RSAPrivateKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -38,11 +38,6 @@ SCHEMA_TABS = [tab.name for tab in TABS]
 NEW_SHEET = "シート1"  # what a new Google Sheet holds: one empty tab
 
 
-@pytest.fixture(scope="module")
-def private_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
 @pytest.fixture
 def blank(
     private_key: rsa.RSAPrivateKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
