@@ -3,8 +3,10 @@
 Spreadsheet text only ever reaches the site through :func:`render`, which
 uses a Jinja environment of our own with autoescaping: it is data handed to
 fixed templates, never template or Markdown source. The Markdown source of a
-generated page is a fixed macro call naming the page by kind and ID (an ID is
-a checked slug), so mkdocs-macros never sees a cell's text either.
+generated page is front matter only, naming the page by kind and ID (an ID is
+a checked slug) and telling mkdocs-macros not to render it; the manabi plugin
+puts the page's HTML in. So mkdocs-macros never sees a cell's text, and does
+not compile a Jinja template per generated page (most of the site).
 """
 
 from __future__ import annotations
@@ -65,9 +67,9 @@ class GeneratedPage:
             "---\n"
             f"manabi_kind: {self.kind.name}\n"
             f"manabi_id: {self.id}\n"
+            "render_macros: false\n"
             "hide:\n  - toc\n"
-            "---\n\n"
-            "{{ generated_page() }}\n"
+            "---\n"
         )
 
 
@@ -129,6 +131,7 @@ _env = Environment(
     loader=PackageLoader("manabi", "templates"),
     autoescape=True,
     undefined=StrictUndefined,
+    auto_reload=False,  # package templates do not change during a build; no stat per page
     trim_blocks=True,
     lstrip_blocks=True,
 )
@@ -137,12 +140,23 @@ _env.filters.update(text=text, safe_url=safe_url, hours=hours, date_ja=date_ja)
 
 def _relative(page_url: str):
     base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
+    base_parts = base.split("/") if base else []
 
     def href(target: str) -> str:
-        """A link from the current page to a site path like ``courses/c001/``."""
+        """A link from the current page to a site path like ``courses/c001/``.
+
+        Plain string work on site paths (no ``..`` in them): ``posixpath.relpath``
+        asks the operating system for the working folder twice per link.
+        """
         if not base:
             return target or "./"
-        path = posixpath.relpath(target or ".", base)
+        parts = [p for p in target.split("/") if p]
+        common = 0
+        for mine, theirs in zip(base_parts, parts, strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        path = "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
         return path + "/" if target.endswith("/") and not path.endswith("/") else path
 
     return href

@@ -1,9 +1,11 @@
 """The MkDocs plugin: loads the snapshot, adds the generated pages, sets their titles.
 
-Generated pages are virtual files (never written into ``docs/``). Their
+Generated pages are virtual files (never written into ``docs/``) whose
+source is front matter only; their body is rendered here, after
+mkdocs-macros (told by ``render_macros: false`` to leave them alone). Their
 titles come from spreadsheet text, so they are set only after mkdocs-macros
-has rendered the page (which would otherwise treat ``{{`` in a title as
-Jinja) and are handed to the theme already escaped.
+has run (which would otherwise treat ``{{`` in a title as Jinja) and are
+handed to the theme already escaped.
 """
 
 from __future__ import annotations
@@ -67,4 +69,6 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         if kind is not None:
             assert self.site is not None
             page.meta["title"] = Markup(escape(pages.title_of(self.site, kind, id_)))
+            # The body of a generated page (its source is front matter only).
+            return pages.render_page(self.site, kind, id_, page.url)
         return markdown
