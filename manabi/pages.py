@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from manabi.kinds import ALLOWED_SCHEMES, SLUG
-from manabi.model import Site
+from manabi.model import Site, Step
 from manabi.schema import TABS
 
 WEEKDAYS = "月火水木金土日"
@@ -162,14 +163,43 @@ def _relative(page_url: str):
     return href
 
 
+# A path step looks the same on every page that links to its course by the same
+# relative URL, and one step shows on many division pages: each is rendered once
+# per site and kept beside it (weakly, so a rebuild in `manabi serve` starts afresh).
+_rendered_steps: weakref.WeakKeyDictionary[Site, dict[tuple[int, str, bool], Markup]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _step_items(site: Site, href: Any):
+    done = _rendered_steps.setdefault(site, {})
+    step = _env.get_template("_parts.html").module.step  # type: ignore[attr-defined]
+
+    def step_items(steps: list[Step], show_area: bool) -> Markup:
+        """The ``<li>`` of each step, with its course linked from the current page."""
+        items = []
+        for s in steps:
+            link = href(page_path("course", s.course["id"]))
+            key = (id(s), link, show_area)  # the site keeps its steps alive: ids stay unique
+            item = done.get(key)
+            if item is None:
+                item = done[key] = step(s, link, show_area)
+            items.append(item)
+        return Markup("").join(items)
+
+    return step_items
+
+
 def render(template: str, site: Site, page_url: str, **values: Any) -> Markup:
     """Render a template into one raw HTML block for Markdown to leave alone.
 
     Blank lines are removed: Python-Markdown ends a raw HTML block there.
     """
+    href = _relative(page_url)
     html = _env.get_template(template).render(
         site=site,
-        href=_relative(page_url),
+        href=href,
+        step_items=_step_items(site, href),
         page_path=page_path,
         tabs=TABS,
         today=dt.date.today().isoformat(),
