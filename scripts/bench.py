@@ -52,6 +52,7 @@ LARGE = 100  # scales from here on use --repeat-large repetitions
 FLOOR_TARGET = 1.1  # ours / floor, at every scale
 GROWTH_TARGET = 1.3  # per page, N× / 1×
 
+PIPELINE_PLUGINS = {"manabi", "macros"}  # what the floor leaves out
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 TOC_HIDDEN = re.compile(r'data-md-type="toc" hidden')
@@ -178,8 +179,9 @@ def _floor_nav(nav: Any) -> Any:
 def make_floor(site: Path, floor: Path) -> Path:
     """Write a plain Material project whose pages are the bodies of ``site``'s pages.
 
-    Returns its mkdocs.yml. Theme, search, Markdown extensions, extra CSS/JS and
-    the navigation's shape are taken from our mkdocs.yml; our plugins are not.
+    Returns its mkdocs.yml. Theme (and its overrides), search and any other
+    plugin, Markdown extensions, extra CSS/JS and the navigation's shape are
+    taken from our mkdocs.yml; the data pipeline (manabi, mkdocs-macros) is not.
     """
     from mkdocs.utils.yaml import yaml_load
 
@@ -218,16 +220,22 @@ def make_floor(site: Path, floor: Path) -> Path:
         for key, value in ours.items()
         if key not in ("plugins", "hooks", "docs_dir", "site_dir", "nav")
     }
-    plugins = [
-        p
-        for p in ours.get("plugins", [])
-        if p == "search" or (isinstance(p, dict) and "search" in p)
-    ]
+    # Every plugin but the data pipeline: search as configured, and any other.
+    plugins: Any = ours.get("plugins", [])
+    if isinstance(plugins, dict):
+        plugins = {name: value for name, value in plugins.items() if name not in PIPELINE_PLUGINS}
+    else:
+        plugins = [
+            p for p in plugins if not set([p] if isinstance(p, str) else p) & PIPELINE_PLUGINS
+        ]
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):  # the same overrides, found from here
+        theme["custom_dir"] = str((ROOT / theme["custom_dir"]).resolve())
     config.update(
         site_name=site_name,
         docs_dir="docs",
         site_dir="site",
-        plugins=plugins or ["search"],
+        plugins=plugins,
         nav=_floor_nav(ours.get("nav", [])),
     )
     path = floor / "mkdocs.yml"  # written as JSON, which YAML reads: no quoting to get wrong
@@ -252,6 +260,7 @@ class SiteSize:
     entity_max_kb: float = 0.0
     listing_max_kb: float = 0.0
     listing_largest: str = ""
+    listings: dict[str, float] = field(default_factory=dict)  # page → KB
     search_index_mb: float = 0.0
     total_mb: float = 0.0
 
@@ -267,9 +276,11 @@ def measure_site(site: Path) -> SiteSize:
         bytes_ = page.stat().st_size
         if len(rel) == 3 and rel[0] in folders and rel[2] == "index.html":
             entity.append(bytes_)
-        elif bytes_ / 1024 > size.listing_max_kb:
-            size.listing_max_kb = bytes_ / 1024
-            size.listing_largest = "/".join(rel[:-1]) + "/" if len(rel) > 1 else rel[0]
+        else:
+            name = "/".join(rel[:-1]) + "/" if len(rel) > 1 else rel[0].replace("index.html", "/")
+            size.listings[name] = bytes_ / 1024
+            if bytes_ / 1024 > size.listing_max_kb:
+                size.listing_max_kb, size.listing_largest = bytes_ / 1024, name
     size.entity_pages = len(entity)
     if entity:
         size.entity_avg_kb = sum(entity) / len(entity) / 1024
@@ -391,7 +402,7 @@ def _ratio_mark(value: float, target: float) -> str:
 
 def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for the figures and the ratios; shared by the terminal and the page."""
-    head = ["", *(f"{r.scale}×" for r in results)]
+    head = ["項目", *(f"{r.scale}×" for r in results)]
 
     def row(label: str, fmt, fn) -> list[str]:
         return [label, *(fmt.format(fn(r)) for r in results)]
@@ -488,13 +499,21 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
             ),
         ),
     ]
+    names = sorted(
+        {name for r in results for name in r.ours.listings},
+        key=lambda n: -results[-1].ours.listings.get(n, 0),
+    )
+    listings = [
+        [name, *(f"{r.ours.listings.get(name, 0):,.0f}" for r in results)] for name in names
+    ]
     out = [
         ("計測値（中央値）", head, figures),
+        ("一覧ページの大きさ (KB): 件数に比例して大きくなる設計、比の対象外", head, listings),
         (f"比: ours / floor（目標 ≤ {FLOOR_TARGET}）", head, floor_ratios),
     ]
     base = results[0]
     if len(results) > 1:
-        grow_head = ["", *(f"{r.scale}× / {base.scale}×" for r in results[1:])]
+        grow_head = ["項目", *(f"{r.scale}× / {base.scale}×" for r in results[1:])]
 
         def grow(label: str, fn, target: float | None = GROWTH_TARGET) -> list[str]:
             cells = []
