@@ -689,7 +689,15 @@ def main(argv: list[str] | None = None) -> int:
         + " ".join(f"{x:.2f}" for x in os.getloadavg())
     )
     print(format_text(results))
-    command = "python scripts/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    shown, given = [], list(argv if argv is not None else sys.argv[1:])
+    while given:  # the options that change the figures; not where files went
+        option = given.pop(0)
+        if option.split("=")[0] in ("--out", "--json", "--work"):
+            if "=" not in option and given:
+                given.pop(0)
+            continue
+        shown.append(option)
+    command = " ".join(["python scripts/bench.py", *shown])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(format_markdown(results, info, command.strip()), encoding="utf-8")
     print(f"結果を書き出しました: {out}")
