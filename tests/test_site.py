@@ -240,9 +240,7 @@ def test_hostile_cell_text_shows_literally_and_nothing_in_it_runs(hostile_site: 
         text = file.read_text(encoding="utf-8")
         assert "<script>alert" not in text, file
         assert "onerror=alert" not in text.replace("onerror=alert(1)&gt;", ""), file
-        if (
-            file.parent.name == "benchmark"
-        ):  # the maintainers' page of figures: 49 is a number there
+        if file.parent.name == "benchmark":  # the maintainers' figures: 49 is a number there
             continue
         assert "49" not in BeautifulSoup(text, "html.parser").get_text().replace("2049", ""), file
 
