@@ -1,11 +1,12 @@
 # The README's commands. `make site` builds the site from the embedded sample;
-# `make test` runs the linters and the tests. Both set up .venv from the lock.
+# `make test` runs the linters and the tests; `make bench` measures scale and speed.
+# All set up .venv from the lock.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint serve lock clean
+.PHONY: site test lint serve bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,11 @@ test: lint
 
 serve: $(STAMP)
 	$(BIN)/manabi serve
+
+# 1×, 10× and 100× the sample against a plain Material build; prints the table and
+# the ratios, and writes them to docs/maintainers/benchmark.md (about 10 minutes).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Re-resolve the pinned versions after changing dependencies in pyproject.toml.
 lock: $(STAMP)

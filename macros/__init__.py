@@ -2,7 +2,8 @@
 
 Every macro returns one raw HTML block rendered by ``manabi.pages`` from the
 snapshot, escaped there. Hand-written pages call these macros; they never
-print a spreadsheet value as Markdown. Generated pages call ``generated_page``.
+print a spreadsheet value as Markdown.
+Generated pages do not pass through here: the manabi plugin renders them.
 """
 
 from __future__ import annotations
@@ -22,11 +23,6 @@ def define_env(env) -> None:
 
     def part(template: str) -> Markup:
         return pages.render(template, site(), env.page.url)
-
-    @env.macro
-    def generated_page() -> Markup:
-        meta = env.page.meta
-        return pages.render_page(site(), meta["manabi_kind"], meta["manabi_id"], env.page.url)
 
     @env.macro
     def quota_notice() -> Markup:

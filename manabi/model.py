@@ -73,6 +73,7 @@ class Site:
         self.skill = {s["id"]: s for s in self.skills}
         level_rank = {lv["id"]: i for i, lv in enumerate(self.levels)}
         area_rank = {a["id"]: i for i, a in enumerate(self.areas)}
+        self._area_rank = area_rank
 
         role_rank = {role: i for i, role in enumerate(CONTACT_ROLES)}
         self._contacts: dict[str, list[Record]] = defaultdict(list)
@@ -119,10 +120,15 @@ class Site:
         return self._contacts.get(division["id"], [])
 
     def areas_of(self, division: Record) -> list[Record]:
-        """Its 担当分野, or every area when none is given."""
+        """Its 担当分野 in display order, or every area when none is given.
+
+        Looked up by ID, not by scanning every area: a division page costs the
+        same however many areas the site has.
+        """
         if not division["areas"]:
             return self.areas
-        return [a for a in self.areas if a["id"] in set(division["areas"])]
+        mine = {a: self.area[a] for a in division["areas"] if a in self.area}
+        return sorted(mine.values(), key=lambda a: self._area_rank[a["id"]])
 
     @staticmethod
     def reaches(audience: list[str], division: Record) -> bool:

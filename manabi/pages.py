@@ -3,8 +3,10 @@
 Spreadsheet text only ever reaches the site through :func:`render`, which
 uses a Jinja environment of our own with autoescaping: it is data handed to
 fixed templates, never template or Markdown source. The Markdown source of a
-generated page is a fixed macro call naming the page by kind and ID (an ID is
-a checked slug), so mkdocs-macros never sees a cell's text either.
+generated page is front matter only, naming the page by kind and ID (an ID is
+a checked slug) and telling mkdocs-macros not to render it; the manabi plugin
+puts the page's HTML in. So mkdocs-macros never sees a cell's text, and does
+not compile a Jinja template per generated page (most of the site).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +26,7 @@ from manabi import agenda, feeds
 from manabi.errors import TemplateError
 from manabi.guidance import how_to_write
 from manabi.kinds import ALLOWED_SCHEMES, SLUG
-from manabi.model import Site
+from manabi.model import Site, Step
 from manabi.schema import TABS
 
 WEEKDAYS = "月火水木金土日"
@@ -69,9 +72,9 @@ class GeneratedPage:
             "---\n"
             f"manabi_kind: {self.kind.name}\n"
             f"manabi_id: {self.id}\n"
+            "render_macros: false\n"
             "hide:\n  - toc\n"
-            "---\n\n"
-            "{{ generated_page() }}\n"
+            "---\n"
         )
 
 
@@ -151,6 +154,7 @@ _env = Environment(
     loader=PackageLoader("manabi", "templates"),
     autoescape=True,
     undefined=StrictUndefined,
+    auto_reload=False,  # package templates do not change during a build; no stat per page
     trim_blocks=True,
     lstrip_blocks=True,
 )
@@ -168,15 +172,53 @@ _env.filters["how_to_write"] = how_to_write  # the guide's wording, shared with 
 
 def _relative(page_url: str):
     base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
+    base_parts = base.split("/") if base else []
 
     def href(target: str) -> str:
-        """A link from the current page to a site path like ``courses/c001/``."""
+        """A link from the current page to a site path like ``courses/c001/``.
+
+        Plain string work on site paths (no ``..`` in them): ``posixpath.relpath``
+        asks the operating system for the working folder twice per link.
+        """
         if not base:
             return target or "./"
-        path = posixpath.relpath(target or ".", base)
+        parts = [p for p in target.split("/") if p]
+        common = 0
+        for mine, theirs in zip(base_parts, parts, strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        path = "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
         return path + "/" if target.endswith("/") and not path.endswith("/") else path
 
     return href
+
+
+# A path step looks the same on every page that links to its course by the same
+# relative URL, and one step shows on many division pages: each is rendered once
+# per site and kept beside it (weakly, so a rebuild in `manabi serve` starts afresh).
+_rendered_steps: weakref.WeakKeyDictionary[Site, dict[tuple[int, str, bool, bool], Markup]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _step_items(site: Site, href: Any):
+    done = _rendered_steps.setdefault(site, {})
+    step = _env.get_template("_parts.html").module.step  # type: ignore[attr-defined]
+
+    def step_items(steps: list[Step], show_area: bool, checklist: bool) -> Markup:
+        """The ``<li>`` of each step, with its course linked from the current page."""
+        items = []
+        for s in steps:
+            link = href(page_path("course", s.course["id"]))
+            key = (id(s), link, show_area, checklist)  # the site keeps its steps alive
+            item = done.get(key)
+            if item is None:
+                item = done[key] = step(s, link, show_area, checklist)
+            items.append(item)
+        return Markup("").join(items)
+
+    return step_items
 
 
 def render(template: str, site: Site, page_url: str, **values: Any) -> Markup:
@@ -184,10 +226,12 @@ def render(template: str, site: Site, page_url: str, **values: Any) -> Markup:
 
     Blank lines are removed: Python-Markdown ends a raw HTML block there.
     """
+    href = _relative(page_url)
     try:
         html = _env.get_template(template).render(
             site=site,
-            href=_relative(page_url),
+            href=href,
+            step_items=_step_items(site, href),
             page_path=page_path,
             tabs=TABS,
             today=agenda.today().isoformat(),  # the build day in Tokyo; scripts use the reader's

@@ -187,9 +187,9 @@ def write(data: Data, folder: Path, *, origin: str) -> tuple[Changes, bool]:
     folder = Path(folder)
     previous = try_load(folder)
     digest = content_hash(data)
-    changes = diff(previous.data if previous else None, data)
     if previous and previous.hash == digest:
-        return changes, False
+        return Changes(), False  # no diff to work out: the common case in CI, kept cheap
+    changes = diff(previous.data if previous else None, data)
     manifest = {
         "schema": SCHEMA_VERSION,
         "hash": digest,

@@ -1,0 +1,713 @@
+"""Benchmark: how manabi's cost grows from 1× to 100× the sample, beside a plain Material floor.
+
+    .venv/bin/python scripts/bench.py            # 1×, 10×, 100×; writes docs/maintainers/benchmark.md
+    .venv/bin/python scripts/bench.py --quick --out /tmp/b.md   # 1× once: a smoke test
+
+For each scale the sample is copied ``N`` times over (``manabi.synthetic``),
+then, repeated and reported as medians, each stage runs in a fresh Python
+process so that its peak memory is its own: read+validate, a first sync, a
+re-sync of the unchanged source, our build from the snapshot, and the
+*floor*: a plain Material build of the very pages ours produced (their HTML
+bodies as static Markdown files holding raw HTML), with the same theme
+settings, search plugin and navigation, but no data pipeline and no macros.
+
+Times are measured inside the child around the stage itself, wall clock and
+CPU (user + system; steadier on a shared machine), with interpreter start and
+imports excluded as they do not grow with the data; each stage is also timed
+as the whole command, start to exit, since that is what CI waits for. Peak
+memory is ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of the child at the
+end of its stage (interpreter and imports included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import html
+import importlib
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample"
+CONFIG = ROOT / "mkdocs.yml"
+RESULTS = ROOT / "docs" / "maintainers" / "benchmark.md"
+LARGE = 100  # scales from here on use --repeat-large repetitions
+
+# Targets of issue 8, shown beside the ratios.
+FLOOR_TARGET = 1.1  # ours / floor, at every scale
+GROWTH_TARGET = 1.3  # per page, N× / 1×
+
+PIPELINE_PLUGINS = {"manabi", "macros"}  # what the floor leaves out
+ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+TOC_HIDDEN = re.compile(r'data-md-type="toc" hidden')
+BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+# --- the child: one stage in a fresh process --------------------------------------
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _preload(*modules: str) -> None:
+    for module in modules:
+        importlib.import_module(module)
+
+
+def _stage(name: str, args: list[str]) -> dict[str, Any]:
+    """Run one stage in this process and return its figures (called in the child).
+
+    Everything a stage imports is imported before the clocks start, so the
+    figures are the stage's own work.
+    """
+    import resource
+
+    from manabi.cli import main
+
+    sink = io.StringIO()
+    if name == "check":
+        from manabi.sources import read_source
+        from manabi.validate import validate
+
+        def work() -> bool:
+            return validate(read_source(args[0])).ok
+    elif name in ("sync", "build"):
+        if name == "build":  # what the build imports lazily, as the floor does before its clock
+            _preload("material", "mkdocs.commands.build", "mkdocs_macros.plugin", "manabi.plugin")
+
+        argv = {
+            "sync": ["sync", args[0], "--data", args[1]],
+            "build": ["build", "--data", args[0], "--site-dir", args[1], "--config", str(CONFIG)],
+        }[name]
+
+        def work() -> bool:
+            with contextlib.redirect_stdout(sink):
+                return main(argv) == 0
+    elif name == "floor":
+        _preload("material", "mkdocs.commands.build")
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        def work() -> bool:
+            build(load_config(args[0]))
+            return True
+    else:
+        raise SystemExit(f"unknown stage {name}")
+    cpu, start = _cpu_seconds(), time.perf_counter()
+    ok = work()
+    return {
+        "ok": ok,
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": _cpu_seconds() - cpu,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "said": sink.getvalue().strip().splitlines()[-1:],
+    }
+
+
+def run_stage(name: str, *args: Path) -> dict[str, Any]:
+    """Run a stage in a fresh child process; adds its wall time from start to exit."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, __file__, "--stage", name, *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"段階「{name}」が失敗しました（終了コード {proc.returncode}）:\n{proc.stderr[-3000:]}"
+        )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not result.get("ok"):
+        raise SystemExit(f"段階「{name}」が失敗しました: {result}\n{proc.stderr[-3000:]}")
+    result["process_seconds"] = wall
+    return result
+
+
+# --- the floor: the same pages as static files, no pipeline ---------------------------
+
+
+def _page_file(url_dir: str) -> str:
+    """The floor's Markdown file for a page URL folder (``divisions/kita`` → ``divisions/kita/index.md``)."""
+    return f"{url_dir}/index.md" if url_dir else "index.md"
+
+
+def _url_dir(src: str) -> str:
+    """The URL folder of one of our Markdown files (``contacts.md`` → ``contacts``)."""
+    stem = src.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index").rstrip("/")
+    return stem
+
+
+def _floor_nav(nav: Any) -> Any:
+    """Our navigation with every page pointing at its floor file: the same shape."""
+    if isinstance(nav, list):
+        return [_floor_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {title: _floor_nav(value) for title, value in nav.items()}
+    if isinstance(nav, str) and nav.endswith(".md") and "://" not in nav:
+        return _page_file(_url_dir(nav))
+    return nav
+
+
+def make_floor(site: Path, floor: Path) -> Path:
+    """Write a plain Material project whose pages are the bodies of ``site``'s pages.
+
+    Returns its mkdocs.yml. Theme (and its overrides), search and any other
+    plugin, Markdown extensions, extra CSS/JS and the navigation's shape are
+    taken from our mkdocs.yml; the data pipeline (manabi, mkdocs-macros) is not.
+    """
+    from mkdocs.utils.yaml import yaml_load
+
+    if floor.exists():
+        shutil.rmtree(floor)
+    docs = floor / "docs"
+    for asset in (ROOT / "docs").rglob("*"):  # stylesheets and any other static file
+        if asset.is_file() and asset.suffix != ".md":
+            target = docs / asset.relative_to(ROOT / "docs")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(asset, target)
+    with CONFIG.open(encoding="utf-8") as handle:
+        ours = yaml_load(handle)
+    site_name = str(ours.get("site_name", ""))
+    for page in site.rglob("index.html"):
+        text = page.read_text(encoding="utf-8")
+        body = ARTICLE.search(text)
+        if body is None:
+            continue
+        title = html.unescape(TITLE.search(text).group(1).strip())  # type: ignore[union-attr]
+        title = title.removesuffix(f" - {site_name}") if title != site_name else title
+        url_dir = page.parent.relative_to(site).as_posix()
+        url_dir = "" if url_dir == "." else url_dir
+        front = {"title": title}
+        if TOC_HIDDEN.search(text):
+            front["hide"] = ["toc"]  # type: ignore[assignment]
+        raw = BLANK_LINES.sub("\n", body.group(1)).strip()
+        target = docs / _page_file(url_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n" + raw + "\n",
+            encoding="utf-8",
+        )
+    config = {
+        key: value
+        for key, value in ours.items()
+        if key not in ("plugins", "hooks", "docs_dir", "site_dir", "nav")
+    }
+    # Every plugin but the data pipeline: search as configured, and any other.
+    plugins: Any = ours.get("plugins", [])
+    if isinstance(plugins, dict):
+        plugins = {name: value for name, value in plugins.items() if name not in PIPELINE_PLUGINS}
+    else:
+        plugins = [
+            p for p in plugins if not set([p] if isinstance(p, str) else p) & PIPELINE_PLUGINS
+        ]
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):  # the same overrides, found from here
+        theme["custom_dir"] = str((ROOT / theme["custom_dir"]).resolve())
+    config.update(
+        site_name=site_name,
+        docs_dir="docs",
+        site_dir="site",
+        plugins=plugins,
+        nav=_floor_nav(ours.get("nav", [])),
+    )
+    path = floor / "mkdocs.yml"  # written as JSON, which YAML reads: no quoting to get wrong
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+# --- what a built site weighs ---------------------------------------------------------
+
+
+def entity_folders() -> set[str]:
+    from manabi.pages import PAGE_KINDS
+
+    return {kind.folder for kind in PAGE_KINDS.values()}
+
+
+@dataclass
+class SiteSize:
+    pages: int = 0
+    entity_pages: int = 0
+    entity_avg_kb: float = 0.0
+    entity_max_kb: float = 0.0
+    listing_max_kb: float = 0.0
+    listing_largest: str = ""
+    listings: dict[str, float] = field(default_factory=dict)  # page → KB
+    search_index_mb: float = 0.0
+    total_mb: float = 0.0
+
+
+def measure_site(site: Path) -> SiteSize:
+    """Pages of one record (a division, area, course) apart from the listings that grow by design."""
+    folders = entity_folders()
+    size = SiteSize()
+    entity: list[int] = []
+    for page in site.rglob("*.html"):
+        rel = page.relative_to(site).parts
+        size.pages += 1
+        bytes_ = page.stat().st_size
+        if len(rel) == 3 and rel[0] in folders and rel[2] == "index.html":
+            entity.append(bytes_)
+        else:
+            name = "/".join(rel[:-1]) + "/" if len(rel) > 1 else rel[0].replace("index.html", "/")
+            size.listings[name] = bytes_ / 1024
+            if bytes_ / 1024 > size.listing_max_kb:
+                size.listing_max_kb, size.listing_largest = bytes_ / 1024, name
+    size.entity_pages = len(entity)
+    if entity:
+        size.entity_avg_kb = sum(entity) / len(entity) / 1024
+        size.entity_max_kb = max(entity) / 1024
+    index = site / "search" / "search_index.json"
+    size.search_index_mb = index.stat().st_size / 2**20 if index.exists() else 0.0
+    size.total_mb = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
+    return size
+
+
+def fingerprint(folder: Path) -> list[tuple[str, int, int, int]]:
+    """Every entry of ``folder`` with its inode, size and modification time."""
+    entries = [folder, *sorted(folder.rglob("*"))]
+    return [
+        (str(p.relative_to(folder)), p.stat().st_ino, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in entries
+    ]
+
+
+# --- one scale ------------------------------------------------------------------------
+
+
+@dataclass
+class ScaleResult:
+    scale: int
+    repeat: int
+    rows: dict[str, int] = field(default_factory=dict)
+    runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ours: SiteSize = field(default_factory=SiteSize)
+    floor: SiteSize = field(default_factory=SiteSize)
+    resync_touched: int = 0
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def median(self, stage: str, key: str = "seconds") -> float:
+        return statistics.median(run[key] for run in self.runs[stage])
+
+    def per_page_ms(self, stage: str, key: str = "seconds") -> float:
+        pages = self.ours.pages if stage == "build" else self.floor.pages
+        return self.median(stage, key) / pages * 1000
+
+
+def count_rows(source: Path) -> dict[str, int]:
+    from manabi.schema import TABS
+
+    counts = {}
+    for tab in TABS:
+        if not tab.settings:
+            with (source / f"{tab.name}.csv").open(encoding="utf-8-sig") as handle:
+                counts[tab.name] = sum(1 for line in handle if line.strip()) - 1
+    return counts
+
+
+def bench_scale(scale: int, repeat: int, work: Path, log) -> ScaleResult:
+    from manabi.synthetic import scale_sample
+
+    here = work / f"x{scale}"
+    if here.exists():
+        shutil.rmtree(here)
+    source = scale_sample(SAMPLE, here / "source", scale)
+    result = ScaleResult(scale=scale, repeat=repeat, rows=count_rows(source))
+    data, site, floor_site = here / "data", here / "site", here / "floor" / "site"
+    floor_config: Path | None = None
+    for stage in ("check", "sync", "resync", "build", "floor"):
+        result.runs[stage] = []
+    for rep in range(1, repeat + 1):
+        log(f"  {scale}×: {rep}/{repeat} 回目")
+        result.runs["check"].append(run_stage("check", source))
+        shutil.rmtree(data, ignore_errors=True)
+        result.runs["sync"].append(run_stage("sync", source, data))
+        before = fingerprint(data)
+        result.runs["resync"].append(run_stage("sync", source, data))
+        after = fingerprint(data)
+        result.resync_touched = max(result.resync_touched, len(set(before) ^ set(after)))
+        if floor_config is None:  # the floor is made from our first build
+            result.runs["build"].append(run_stage("build", data, site))
+            floor_config = make_floor(site, here / "floor")
+            result.runs["floor"].append(run_stage("floor", floor_config))
+        else:  # then they take turns going first, so neither always meets a warmer machine
+            builds = [("build", data, site), ("floor", floor_config)]
+            for stage, *paths in builds[:: 1 if rep % 2 else -1]:
+                result.runs[stage].append(run_stage(stage, *paths))
+    result.ours, result.floor = measure_site(site), measure_site(floor_site)
+    result.load = os.getloadavg()
+    shutil.rmtree(here / "source", ignore_errors=True)
+    return result
+
+
+# --- the report -----------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "?"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    versions = {}
+    for dist in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "Markdown", "Jinja2"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "?"
+    return {
+        "CPU": cpu,
+        "コア数": str(os.cpu_count()),
+        "メモリ": memory,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        **versions,
+        "日時": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+
+
+def _ratio_mark(value: float, target: float) -> str:
+    return f"{value:.2f} {'✓' if value <= target else '✗'}"
+
+
+def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) for the figures and the ratios; shared by the terminal and the page."""
+    head = ["項目", *(f"{r.scale}×" for r in results)]
+
+    def row(label: str, fmt, fn) -> list[str]:
+        return [label, *(fmt.format(fn(r)) for r in results)]
+
+    figures = [
+        row("ページ数（ours / floor）", "{}", lambda r: f"{r.ours.pages:,} / {r.floor.pages:,}"),
+        row("部署・分野・講座のページ数", "{:,}", lambda r: r.ours.entity_pages),
+        row("シートの行数（部署 / 講座 / 推奨）", "{}", _rows_label),
+        row("読み込み+検証 (s)", "{:.2f}", lambda r: r.median("check")),
+        row("sync 初回 (s)", "{:.2f}", lambda r: r.median("sync")),
+        row("再 sync・変更なし (s)", "{:.2f}", lambda r: r.median("resync")),
+        row("再 sync・コマンド全体 (s)", "{:.2f}", lambda r: r.median("resync", "process_seconds")),
+        row("再 sync で変わったファイル", "{}", lambda r: r.resync_touched),
+        row("build ours 実時間 (s)", "{:.2f}", lambda r: r.median("build")),
+        row("build floor 実時間 (s)", "{:.2f}", lambda r: r.median("floor")),
+        row(
+            "build ours コマンド全体 (s)",
+            "{:.2f}",
+            lambda r: r.median("build", "process_seconds"),
+        ),
+        row(
+            "build floor コマンド全体 (s)",
+            "{:.2f}",
+            lambda r: r.median("floor", "process_seconds"),
+        ),
+        row("build ours CPU (s)", "{:.2f}", lambda r: r.median("build", "cpu_seconds")),
+        row("build floor CPU (s)", "{:.2f}", lambda r: r.median("floor", "cpu_seconds")),
+        row("1 ページあたり ours 実時間 (ms)", "{:.2f}", lambda r: r.per_page_ms("build")),
+        row("1 ページあたり floor 実時間 (ms)", "{:.2f}", lambda r: r.per_page_ms("floor")),
+        row(
+            "1 ページあたり ours CPU (ms)",
+            "{:.2f}",
+            lambda r: r.per_page_ms("build", "cpu_seconds"),
+        ),
+        row(
+            "1 ページあたり floor CPU (ms)",
+            "{:.2f}",
+            lambda r: r.per_page_ms("floor", "cpu_seconds"),
+        ),
+        row("平均ページ ours (KB)", "{:.1f}", lambda r: r.ours.entity_avg_kb),
+        row("平均ページ floor (KB)", "{:.1f}", lambda r: r.floor.entity_avg_kb),
+        row("最大ページ ours (KB)", "{:.1f}", lambda r: r.ours.entity_max_kb),
+        row(
+            "一覧ページの最大 (KB)",
+            "{}",
+            lambda r: f"{r.ours.listing_max_kb:,.0f} ({r.ours.listing_largest})",
+        ),
+        row("検索インデックス ours (MB)", "{:.2f}", lambda r: r.ours.search_index_mb),
+        row("検索インデックス floor (MB)", "{:.2f}", lambda r: r.floor.search_index_mb),
+        row("サイト全体 ours (MB)", "{:.1f}", lambda r: r.ours.total_mb),
+        row("最大メモリ 読み込み+検証 (MB)", "{:.0f}", lambda r: r.median("check", "max_rss_mb")),
+        row("最大メモリ sync (MB)", "{:.0f}", lambda r: r.median("sync", "max_rss_mb")),
+        row("最大メモリ build ours (MB)", "{:.0f}", lambda r: r.median("build", "max_rss_mb")),
+        row("最大メモリ build floor (MB)", "{:.0f}", lambda r: r.median("floor", "max_rss_mb")),
+        row("繰り返し回数", "{}", lambda r: r.repeat),
+        row("負荷（uptime 1/5/15 分）", "{}", lambda r: " ".join(f"{x:.2f}" for x in r.load)),
+    ]
+    floor_ratios = [
+        row(
+            "build 実時間",
+            "{}",
+            lambda r: _ratio_mark(r.median("build") / r.median("floor"), FLOOR_TARGET),
+        ),
+        row(
+            "build コマンド全体（起動・import 込み）",
+            "{}",
+            lambda r: _ratio_mark(
+                r.median("build", "process_seconds") / r.median("floor", "process_seconds"),
+                FLOOR_TARGET,
+            ),
+        ),
+        row(
+            "build CPU 時間",
+            "{}",
+            lambda r: _ratio_mark(
+                r.median("build", "cpu_seconds") / r.median("floor", "cpu_seconds"), FLOOR_TARGET
+            ),
+        ),
+        row(
+            "平均ページの大きさ",
+            "{}",
+            lambda r: _ratio_mark(r.ours.entity_avg_kb / r.floor.entity_avg_kb, FLOOR_TARGET),
+        ),
+        row(
+            "検索インデックス",
+            "{}",
+            lambda r: _ratio_mark(r.ours.search_index_mb / r.floor.search_index_mb, FLOOR_TARGET),
+        ),
+        row(
+            "最大メモリ（build）",
+            "{}",
+            lambda r: _ratio_mark(
+                r.median("build", "max_rss_mb") / r.median("floor", "max_rss_mb"), FLOOR_TARGET
+            ),
+        ),
+    ]
+    names = sorted(
+        {name for r in results for name in r.ours.listings},
+        key=lambda n: -results[-1].ours.listings.get(n, 0),
+    )
+    listings = [
+        [name, *(f"{r.ours.listings.get(name, 0):,.0f}" for r in results)] for name in names
+    ]
+    out = [
+        ("計測値（中央値）", head, figures),
+        ("一覧ページの大きさ (KB): 件数に比例して大きくなる設計、比の対象外", head, listings),
+        (f"比: ours / floor（目標 ≤ {FLOOR_TARGET}）", head, floor_ratios),
+    ]
+    base = results[0]
+    if len(results) > 1:
+        grow_head = ["項目", *(f"{r.scale}× / {base.scale}×" for r in results[1:])]
+
+        def grow(label: str, fn, target: float | None = GROWTH_TARGET) -> list[str]:
+            cells = []
+            for r in results[1:]:
+                value = fn(r) / fn(base)
+                cells.append(_ratio_mark(value, target) if target else f"{value:.2f}")
+            return [label, *cells]
+
+        growth = [
+            grow("1 ページあたり build 実時間 ours", lambda r: r.per_page_ms("build")),
+            grow("1 ページあたり build 実時間 floor", lambda r: r.per_page_ms("floor")),
+            grow(
+                "1 ページあたり build CPU 時間 ours",
+                lambda r: r.per_page_ms("build", "cpu_seconds"),
+            ),
+            grow(
+                "1 ページあたり build CPU 時間 floor",
+                lambda r: r.per_page_ms("floor", "cpu_seconds"),
+            ),
+            grow("平均ページの大きさ ours", lambda r: r.ours.entity_avg_kb),
+            grow("最大ページの大きさ ours", lambda r: r.ours.entity_max_kb),
+            grow(
+                "検索インデックス / ページ数",
+                lambda r: r.ours.search_index_mb / r.ours.pages,
+            ),
+            grow(
+                "最大メモリ build / ページ数（参考）",
+                lambda r: r.median("build", "max_rss_mb") / r.ours.pages,
+                None,
+            ),
+        ]
+        out.append((f"比: 1 ページあたりの伸び（目標 ≤ {GROWTH_TARGET}）", grow_head, growth))
+    return out
+
+
+def _rows_label(r: ScaleResult) -> str:
+    return " / ".join(f"{r.rows.get(tab, 0):,}" for tab in ("部署", "講座", "推奨"))
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (East Asian wide characters count two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_text(results: list[ScaleResult]) -> str:
+    lines = []
+    for title, head, rows in tables(results):
+        widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        lines.append(f"\n{title}")
+        for r in [head, *rows]:
+            cells = [
+                cell + " " * (widths[i] - _width(cell))
+                if i == 0
+                else " " * (widths[i] - _width(cell)) + cell
+                for i, cell in enumerate(r)
+            ]
+            lines.append("  ".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def format_markdown(results: list[ScaleResult], info: dict[str, str], command: str) -> str:
+    parts = [
+        "---",
+        "title: ベンチマーク（規模と速度）",
+        "search:",
+        "  exclude: true",
+        "---",
+        "",
+        "# ベンチマーク（規模と速度）",
+        "",
+        "保守担当者向けのページです。`scripts/bench.py` が書き出します（手で直さないでください）。",
+        "サンプルを 1 倍・10 倍・100 倍に増やした合成ブック（`manabi/synthetic.py`）で、",
+        "各段階を新しい Python プロセスで繰り返し実行した中央値です。",
+        "floor は、同じページ本文を静的な Markdown（生の HTML）として置き、",
+        "同じテーマ設定・検索プラグイン・ナビゲーションの形で、データ処理もマクロもなしに",
+        "素の Material で作ったときの値です。",
+        "",
+        f"実行したコマンド: `{command}`",
+        "",
+        "## 計測した環境",
+        "",
+        "| 項目 | 値 |",
+        "| --- | --- |",
+        *(f"| {key} | {value} |" for key, value in info.items()),
+        "",
+    ]
+    for title, head, rows in tables(results):
+        parts += [f"## {title}", "", "| " + " | ".join(head) + " |"]
+        parts.append("| " + " | ".join(["---"] + ["--:"] * (len(head) - 1)) + " |")
+        parts += ["| " + " | ".join(r) + " |" for r in rows]
+        parts.append("")
+    parts += [
+        "## 読み方",
+        "",
+        "- 時間は子プロセスの中で段階そのものを測ったもの（Python の起動と import は含まない）。",
+        "  実時間（経過時間）と CPU 時間（user + system）の両方を示します。",
+        "  他の作業と共有するマシンでは CPU 時間のほうが揺れにくい値です。",
+        "  「コマンド全体」は子プロセスの起動から終了までの時間です（Python の起動と import、",
+        "  ours では mkdocs-macros など floor にないプラグインの import を含む）。",
+        "- 最大メモリは各段階の子プロセスの `getrusage(RUSAGE_SELF).ru_maxrss`（起動と import を含む）。",
+        "- 「平均ページ」「最大ページ」は部署・分野・講座のページ（1 件 1 ページ）のみ。",
+        "  トップ・部署一覧・講座一覧・相談窓口などの一覧ページは、件数に比例して大きくなる設計なので別に示します。",
+        "- 検索インデックス（`search/search_index.json`）は全ページの本文を含み、ページを開くたびに読み込まれます。",
+        "- 2 コアのマシンを他の作業と共有して測っています。絶対値よりも、同じ回に測った floor との比を見てください。",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+# --- command line ---------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="manabi のベンチマーク（1×・10×・100×、floor との比）"
+    )
+    parser.add_argument("--scales", help="倍率のリスト（既定: 1,10,100）")
+    parser.add_argument("--repeat", type=int, default=3, help="繰り返し回数（既定: 3）")
+    parser.add_argument(
+        "--repeat-large",
+        type=int,
+        default=1,
+        help=f"{LARGE} 倍以上の繰り返し回数（既定: 1）",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="各倍率 1 回だけ、--scales がなければ 1 倍のみ（動作確認用）",
+    )
+    parser.add_argument(
+        "--out", type=Path, help=f"結果のページ（既定: {RESULTS.relative_to(ROOT)}）"
+    )
+    parser.add_argument("--json", type=Path, help="生の結果を JSON で書き出す先")
+    parser.add_argument("--work", type=Path, help="作業フォルダ（指定すると残します）")
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args(argv)
+    if args.stage:  # we are a child
+        print(json.dumps(_stage(args.stage, rest)))
+        return 0
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    scales = sorted(
+        {int(s) for s in (args.scales or ("1" if args.quick else "1,10,100")).split(",")}
+    )
+    repeat = 1 if args.quick else args.repeat
+    out = args.out or RESULTS
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    sys.path.insert(0, str(ROOT))
+    started = os.getloadavg()
+    with contextlib.ExitStack() as stack:
+        work = args.work or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="manabi-bench-"))
+        )
+        work.mkdir(parents=True, exist_ok=True)
+        results = []
+        for scale in scales:
+            times = args.repeat_large if scale >= LARGE and not args.quick else repeat
+            log(f"{scale}× を計測しています（{times} 回）…")
+            results.append(bench_scale(scale, times, work, log))
+    info = machine()
+    info["負荷（開始時 → 終了時, 1/5/15 分）"] = (
+        " ".join(f"{x:.2f}" for x in started)
+        + " → "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
+    print(format_text(results))
+    shown, given = [], list(argv if argv is not None else sys.argv[1:])
+    while given:  # the options that change the figures; not where files went
+        option = given.pop(0)
+        if option.split("=")[0] in ("--out", "--json", "--work"):
+            if "=" not in option and given:
+                given.pop(0)
+            continue
+        shown.append(option)
+    command = " ".join(["python scripts/bench.py", *shown])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(format_markdown(results, info, command.strip()), encoding="utf-8")
+    print(f"結果を書き出しました: {out}")
+    if args.json:
+        args.json.write_text(
+            json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

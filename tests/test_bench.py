@@ -1,0 +1,93 @@
+"""The benchmark script runs end to end at a tiny scale (its figures are never asserted)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from manabi.sources import read_source
+from manabi.synthetic import scale_sample
+from manabi.validate import validate
+from tests.helpers import ROOT, SAMPLE
+
+
+def test_the_bench_prints_its_table_and_ratios_and_writes_the_results_page(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "benchmark.md"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            ROOT / "scripts" / "bench.py",
+            "--quick",
+            "--scales",
+            "1,2",
+            "--out",
+            out,
+            "--work",
+            tmp_path / "work",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    printed = proc.stdout
+    for heading in ("計測値（中央値）", "比: ours / floor", "比: 1 ページあたりの伸び"):
+        assert heading in printed
+    for label in ("build ours 実時間 (s)", "build floor 実時間 (s)", "再 sync・変更なし (s)"):
+        assert label in printed
+    assert "2× / 1×" in printed
+    # Both builds made the same pages; an unchanged re-sync touched no file.
+    pages = next(line for line in printed.splitlines() if line.startswith("ページ数"))
+    counts = re.findall(r"([\d,]+) / ([\d,]+)", pages)
+    assert len(counts) == 2 and all(ours == floor for ours, floor in counts), pages
+    touched = next(line for line in printed.splitlines() if line.startswith("再 sync で変わった"))
+    assert touched.split()[-2:] == ["0", "0"]
+
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("---\ntitle: ベンチマーク")
+    assert "## 計測した環境" in page and "| CPU |" in page and "| mkdocs-material |" in page
+    assert "2× / 1×" in page
+    assert "{{" not in page  # hand-written pages are rendered by mkdocs-macros
+    assert not (tmp_path / "work" / "x1" / "source").exists()  # the workbook copies are cleaned
+
+
+@pytest.mark.parametrize("factor", [1, 3])
+def test_a_scaled_sample_is_valid_and_every_tab_grows_but_levels_and_settings(
+    tmp_path: Path, factor: int
+) -> None:
+    base = validate(read_source(str(SAMPLE)))
+    scaled = validate(read_source(str(scale_sample(SAMPLE, tmp_path / "x", factor))))
+    assert scaled.ok, [p.message for p in scaled.errors][:5]
+    for key in (
+        "divisions",
+        "contacts",
+        "areas",
+        "skills",
+        "courses",
+        "steps",
+        "events",
+        "letters",
+    ):
+        assert len(scaled.data[key]) == factor * len(base.data[key]), key
+    assert scaled.data["levels"] == base.data["levels"]
+    assert scaled.data["settings"] == base.data["settings"]
+
+
+def test_a_copied_division_gets_the_copies_of_its_areas_so_its_page_stays_the_same_size(
+    tmp_path: Path,
+) -> None:
+    scaled = validate(read_source(str(scale_sample(SAMPLE, tmp_path / "x", 3))))
+    divisions = {d["id"]: d for d in scaled.data["divisions"]}
+    assert divisions["kita-3"]["areas"] == [f"{a}-3" for a in divisions["kita"]["areas"]]
+    assert divisions["kita-3"]["name"] == "北区役所（3）"
+    # "every area" (an empty 担当分野) would mean all copies: the sample's areas are named instead
+    everything = [a["id"] for a in validate(read_source(str(SAMPLE))).data["areas"]]
+    assert sorted(divisions["higashiyodogawa"]["areas"]) == sorted(everything)
+    assert len(divisions["higashiyodogawa-2"]["areas"]) == len(everything)
