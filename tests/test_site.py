@@ -355,3 +355,34 @@ def test_a_broken_template_of_ours_is_reported_with_its_file_and_line(
     err = capsys.readouterr().err
     assert "area.html の 4 行目" in err
     assert "Traceback" not in err
+
+
+def test_a_division_is_found_by_what_is_its_own_not_by_what_every_division_repeats(
+    sample_site: Path,
+) -> None:
+    """The search index holds a division's name, note, contacts and areas once.
+
+    Its path steps, events and checklist panel repeat the area, course and 予定
+    pages (on every division that shares them): in the index they would make a
+    course's name find dozens of division pages and the index several times
+    bigger.
+    """
+    index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts: dict[str, str] = {}
+    for doc in index["docs"]:
+        where = doc["location"].split("#")[0]
+        texts[where] = texts.get(where, "") + doc["title"] + " " + doc["text"]
+    kita = texts["divisions/kita/"]
+    assert "北区役所" in kita and "区DX支援グループ" in kita and "森本 沙織" in kita
+    assert "生成AI活用" in kita  # one of its areas
+    course = DATA["courses"][0]["title"]
+    event = DATA["events"][0]["title"]
+    for text in (course, event, "受講済み", "あと  日です"):
+        assert text not in kita, text
+    has_course = {where for where, text in texts.items() if course in text}
+    assert f"courses/{DATA['courses'][0]['id']}/" in has_course
+    assert not any(where.startswith("divisions/") for where in has_course), has_course
+    assert event in texts["events/"]
+    # and what staff read on the page is unchanged
+    shown = article(page(sample_site, "divisions/kita")).get_text()
+    assert course in shown and "受講済み" in shown
