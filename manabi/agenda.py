@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,18 @@ STUDY_SESSION = EVENT_KINDS[0]  # もくもく会: what the "next session" hints
 UID_DOMAIN = "dx-manabi.invalid"  # fixed, so a UID never changes with the host the site is on
 
 
+# A page's "next events" box holds at most this many events upcoming on the build
+# day, for manabi.js to show the first few still ahead on the day the page is read:
+# a page stays the same size however many events the sheet holds (the 予定 page
+# lists them all). Thirty lasts a division months without a rebuild.
+UPCOMING_KEPT = 30
+
+
 def today() -> dt.date:
+    """The build day in Tokyo; ``SOURCE_DATE_EPOCH`` (reproducible builds) sets it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), TOKYO).date()
     return dt.datetime.now(TOKYO).date()
 
 

@@ -91,21 +91,27 @@ def cmd_build(args: argparse.Namespace) -> int:
     from manabi.build import build_site, is_current  # MkDocs is imported only when building
 
     config = Path(args.config)
+
+    def unchanged(data_hash: str) -> bool:
+        if args.force or not is_current(Path(args.site_dir), data_hash, config):
+            return False
+        print(
+            f"変更なし: サイト（{args.site_dir}）は同じデータ・同じページ設定から作られています"
+            "（作り直すときは --force を付けます）。"
+        )
+        return True
+
     if args.source is None:
-        snapshot.load(Path(args.data))  # a clear message before MkDocs starts
+        loaded = snapshot.load(Path(args.data))  # a clear message before MkDocs starts
+        if unchanged(loaded.hash):
+            return OK
         build_site(Path(args.data), Path(args.site_dir), config)
     else:
         result = _read_and_check(args.source)
         if not result.ok:
             print(report.format_text(result.problems))
             return INVALID
-        if not args.force and is_current(
-            Path(args.site_dir), snapshot.content_hash(result.data), config
-        ):
-            print(
-                f"変更なし: サイト（{args.site_dir}）は同じデータ・同じページ設定から作られています"
-                "（作り直すときは --force を付けます）。"
-            )
+        if unchanged(snapshot.content_hash(result.data)):
             return OK
         with tempfile.TemporaryDirectory(prefix="manabi-data-") as tmp:
             data_dir = Path(tmp) / "data"
@@ -231,7 +237,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--site-dir", default="site", help="サイトの出力先（既定: site）")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")
     p.add_argument(
-        "--force", action="store_true", help="--source のデータがサイトと同じでも作り直します"
+        "--force", action="store_true", help="データとページ設定がサイトと同じでも作り直します"
     )
     p.set_defaults(func=cmd_build)
 

@@ -106,7 +106,10 @@ def scale_sample(source: Path, dest: Path, factor: int) -> Path:
     course page) keeps the sample's size however many copies there are. A
     division whose 担当分野 is empty (meaning *every* area) is given the sample's
     areas explicitly, else its page would list all ``factor`` copies of them
-    (at ``factor`` 1 the copy is the sample itself).
+    (at ``factor`` 1 the copy is the sample itself). Likewise a copied event
+    aimed at everyone or at a 種別 is aimed at its own copy's divisions (listed
+    by ID): the sample's own events still reach every division, so what reaches
+    one division, on its page and in its calendar feed, stays the same size.
     """
     _copy_source(source, dest)
     areas = _Table(source, "areas")
@@ -117,6 +120,7 @@ def scale_sample(source: Path, dest: Path, factor: int) -> Path:
     divisions = _Table(source, "divisions")
     division_ids = {row[divisions.col("id")] for row in divisions.rows}
     all_areas = "、".join(row[areas.col("id")] for row in areas.rows)
+    kind_of = {row[divisions.col("id")]: row[divisions.col("kind")] for row in divisions.rows}
 
     d_areas = divisions.col("areas")
     for row in divisions.rows if factor > 1 else ():
@@ -135,6 +139,14 @@ def scale_sample(source: Path, dest: Path, factor: int) -> Path:
     def ids(known: set[str]) -> Callable[[str, int], str]:
         return lambda cell, copy: _id_list(cell, copy, known)
 
+    def own_copy(cell: str, copy: int) -> str:
+        """An event's 対象 in a copy: its IDs, 種別 and "everyone" as that copy's divisions."""
+        items = split_list(cell)
+        aimed = [
+            d for d in kind_of if not items or d in items or kind_of[d] in items
+        ]  # the sample's order, each division once
+        return "、".join(_suffixed(d, copy) for d in aimed)
+
     def numbered(count: int) -> Callable[[str, int], str]:
         return lambda cell, copy: str(int(cell) + (copy - 1) * count) if cell else cell
 
@@ -148,7 +160,7 @@ def scale_sample(source: Path, dest: Path, factor: int) -> Path:
     for key, how in (
         ("contacts", {"division": _suffixed}),
         ("steps", {"area": _suffixed, "course": _suffixed, "audience": ids(division_ids)}),
-        ("events", {"title": _named, "audience": ids(division_ids)}),
+        ("events", {"title": _named, "audience": own_copy}),
     ):
         table = _Table(source, key)
         plan.append((table, edits(table, **how)))

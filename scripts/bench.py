@@ -10,6 +10,9 @@ re-sync of the unchanged source, our build from the snapshot, and the
 *floor*: a plain Material build of the very pages ours produced (their HTML
 bodies as static Markdown files holding raw HTML), with the same theme
 settings, search plugin and navigation, but no data pipeline and no macros.
+The workbook is also read from Google Sheets as a loopback stand-in serves it
+(``tests/sheets_standin.py``, the real gspread and google-auth clients over
+HTTP): its time, its requests and the bytes the API answered.
 
 Times are measured inside the child around the stage itself, wall clock and
 CPU (user + system; steadier on a shared machine), with interpreter start and
@@ -57,6 +60,8 @@ ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</artic
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 TOC_HIDDEN = re.compile(r'data-md-type="toc" hidden')
 BLANK_LINES = re.compile(r"\n\s*\n")
+SHEET_KEY = "1mAnAbIsBeNcHmArKkEy_0123456789-abcdefghij"
+SHEET_ACCOUNT = "manabi-bench@manabi-bench.iam.gserviceaccount.com"
 
 
 # --- the child: one stage in a fresh process --------------------------------------
@@ -86,9 +91,12 @@ def _stage(name: str, args: list[str]) -> dict[str, Any]:
     from manabi.cli import main
 
     sink = io.StringIO()
-    if name == "check":
+    if name in ("check", "gsheet"):
         from manabi.sources import read_source
         from manabi.validate import validate
+
+        if name == "gsheet":
+            _preload("manabi.sources.gsheets")
 
         def work() -> bool:
             return validate(read_source(args[0])).ok
@@ -98,7 +106,10 @@ def _stage(name: str, args: list[str]) -> dict[str, Any]:
 
         argv = {
             "sync": ["sync", args[0], "--data", args[1]],
-            "build": ["build", "--data", args[0], "--site-dir", args[1], "--config", str(CONFIG)],
+            "build": [
+                *("build", "--data", args[0], "--site-dir", args[1]),
+                *("--config", str(CONFIG), "--force"),  # every repetition builds
+            ],
         }[name]
 
         def work() -> bool:
@@ -114,10 +125,12 @@ def _stage(name: str, args: list[str]) -> dict[str, Any]:
             return True
     else:
         raise SystemExit(f"unknown stage {name}")
+    imported_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cpu, start = _cpu_seconds(), time.perf_counter()
     ok = work()
     return {
         "ok": ok,
+        "imported_mb": imported_mb,  # interpreter and imports, before the stage's work
         "seconds": time.perf_counter() - start,
         "cpu_seconds": _cpu_seconds() - cpu,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -143,10 +156,33 @@ def run_stage(name: str, *args: Path) -> dict[str, Any]:
             f"段階「{name}」が失敗しました（終了コード {proc.returncode}）:\n{proc.stderr[-3000:]}"
         )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["grown_mb"] = result["max_rss_mb"] - result.get("imported_mb", 0.0)
     if not result.get("ok"):
         raise SystemExit(f"段階「{name}」が失敗しました: {result}\n{proc.stderr[-3000:]}")
     result["process_seconds"] = wall
     return result
+
+
+@contextlib.contextmanager
+def sheets_serving(source: Path, folder: Path):
+    """The workbook ``source`` served by the loopback Sheets stand-in, the environment
+    (inherited by the stage's child) pointing at it."""
+    import pytest
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests.grids import read_folder
+    from tests.sheets_standin import Spreadsheet, serving
+
+    folder.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    sheet = Spreadsheet(SHEET_KEY, read_folder(source))
+    with (
+        pytest.MonkeyPatch.context() as env,
+        serving(sheet, key, folder, env, client_email=SHEET_ACCOUNT) as server,
+    ):
+        env.setenv("MANABI_SHEETS_TIMEOUT", "60")  # the stand-in's defaults are for small tests
+        env.setenv("MANABI_SHEETS_DEADLINE", "300")
+        yield server
 
 
 # --- the floor: the same pages as static files, no pipeline ---------------------------
@@ -312,6 +348,8 @@ class ScaleResult:
     ours: SiteSize = field(default_factory=SiteSize)
     floor: SiteSize = field(default_factory=SiteSize)
     resync_touched: int = 0
+    sheets_requests: tuple[int, int] = (0, 0)  # (token, API) per read
+    sheets_mb: float = 0.0  # bytes the stand-in answered per read
     load: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def median(self, stage: str, key: str = "seconds") -> float:
@@ -343,11 +381,18 @@ def bench_scale(scale: int, repeat: int, work: Path, log) -> ScaleResult:
     result = ScaleResult(scale=scale, repeat=repeat, rows=count_rows(source))
     data, site, floor_site = here / "data", here / "site", here / "floor" / "site"
     floor_config: Path | None = None
-    for stage in ("check", "sync", "resync", "build", "floor"):
+    for stage in ("check", "gsheet", "sync", "resync", "build", "floor"):
         result.runs[stage] = []
+    sheets = contextlib.ExitStack()
+    server = sheets.enter_context(sheets_serving(source, here / "sheets"))
     for rep in range(1, repeat + 1):
         log(f"  {scale}×: {rep}/{repeat} 回目")
         result.runs["check"].append(run_stage("check", source))
+        server.log.clear()
+        server.bytes_sent = 0
+        result.runs["gsheet"].append(run_stage("gsheet", f"gsheet:{SHEET_KEY}"))
+        result.sheets_requests = (len(server.token_requests), len(server.api_requests))
+        result.sheets_mb = server.bytes_sent / 2**20
         shutil.rmtree(data, ignore_errors=True)
         result.runs["sync"].append(run_stage("sync", source, data))
         before = fingerprint(data)
@@ -362,6 +407,7 @@ def bench_scale(scale: int, repeat: int, work: Path, log) -> ScaleResult:
             builds = [("build", data, site), ("floor", floor_config)]
             for stage, *paths in builds[:: 1 if rep % 2 else -1]:
                 result.runs[stage].append(run_stage(stage, *paths))
+    sheets.close()
     result.ours, result.floor = measure_site(site), measure_site(floor_site)
     result.load = os.getloadavg()
     shutil.rmtree(here / "source", ignore_errors=True)
@@ -416,6 +462,13 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
         row("部署・分野・講座のページ数", "{:,}", lambda r: r.ours.entity_pages),
         row("シートの行数（部署 / 講座 / 推奨）", "{}", _rows_label),
         row("読み込み+検証 (s)", "{:.2f}", lambda r: r.median("check")),
+        row("Google Sheets（代役）から読み込み+検証 (s)", "{:.2f}", lambda r: r.median("gsheet")),
+        row(
+            "Google Sheets へのリクエスト（トークン + API）",
+            "{}",
+            lambda r: " + ".join(map(str, r.sheets_requests)),
+        ),
+        row("Google Sheets の応答 (MB)", "{:.2f}", lambda r: r.sheets_mb),
         row("sync 初回 (s)", "{:.2f}", lambda r: r.median("sync")),
         row("再 sync・変更なし (s)", "{:.2f}", lambda r: r.median("resync")),
         row("再 sync・コマンド全体 (s)", "{:.2f}", lambda r: r.median("resync", "process_seconds")),
@@ -458,9 +511,24 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
         row("検索インデックス floor (MB)", "{:.2f}", lambda r: r.floor.search_index_mb),
         row("サイト全体 ours (MB)", "{:.1f}", lambda r: r.ours.total_mb),
         row("最大メモリ 読み込み+検証 (MB)", "{:.0f}", lambda r: r.median("check", "max_rss_mb")),
+        row(
+            "最大メモリ Google Sheets 読み込み+検証 (MB)",
+            "{:.0f}",
+            lambda r: r.median("gsheet", "max_rss_mb"),
+        ),
         row("最大メモリ sync (MB)", "{:.0f}", lambda r: r.median("sync", "max_rss_mb")),
         row("最大メモリ build ours (MB)", "{:.0f}", lambda r: r.median("build", "max_rss_mb")),
         row("最大メモリ build floor (MB)", "{:.0f}", lambda r: r.median("floor", "max_rss_mb")),
+        row(
+            "build ours の import 後の増え (MB)",
+            "{:.0f}",
+            lambda r: r.median("build", "grown_mb"),
+        ),
+        row(
+            "build floor の import 後の増え (MB)",
+            "{:.0f}",
+            lambda r: r.median("floor", "grown_mb"),
+        ),
         row("繰り返し回数", "{}", lambda r: r.repeat),
         row("負荷（uptime 1/5/15 分）", "{}", lambda r: " ".join(f"{x:.2f}" for x in r.load)),
     ]
@@ -620,6 +688,13 @@ def format_markdown(results: list[ScaleResult], info: dict[str, str], command: s
         "  「コマンド全体」は子プロセスの起動から終了までの時間です（Python の起動と import、",
         "  ours では mkdocs-macros など floor にないプラグインの import を含む）。",
         "- 最大メモリは各段階の子プロセスの `getrusage(RUSAGE_SELF).ru_maxrss`（起動と import を含む）。",
+        "  「import 後の増え」はそこから段階を始める前の値を引いたもの（データとページに比例する部分）。",
+        "  ours の import には floor にない mkdocs-macros（requests、babel、hjson など）と icalendar が入り、",
+        "  ほかにテンプレートの読み込みなど、ページ数によらない固定分があります。1× の最大メモリの差はこの固定分です。",
+        "- 検索インデックスは、ours では UTF-8 で書き直している（日本語 1 文字 3 バイト、floor は `\\uXXXX` の 6 バイト）ぶん小さくなります。",
+        "- Google Sheets は、Sheets API とトークン発行の代役（`tests/sheets_standin.py`、同じマシンの",
+        "  ループバック）から、本物の gspread と google-auth で読んだ値です。ネットワークの遅延は含みません。",
+        "  リクエスト数はシートの大きさによらず一定（トークン 1 回、メタデータ 1 回、全タブの値 1 回）です。",
         "- 「平均ページ」「最大ページ」は部署・分野・講座のページ（1 件 1 ページ）のみ。",
         "  トップ・部署一覧・講座一覧・相談窓口などの一覧ページは、件数に比例して大きくなる設計なので別に示します。",
         "- 検索インデックス（`search/search_index.json`）は全ページの本文を含み、ページを開くたびに読み込まれます。",

@@ -32,8 +32,18 @@ def copy_of():
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample built once per test session with ``manabi build --source sample/``."""
-    return build_from(SAMPLE, tmp_path_factory.mktemp("sample") / "site")
+    """The sample built once per test session with ``manabi build --source sample/``.
+
+    Built as on 2026-11-26 (``SOURCE_DATE_EPOCH``), when some of the sample's events
+    are past and some ahead: the browser tests set the day a page is read, and a
+    page holds the events still ahead on the day it was built.
+    """
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", str(SAMPLE_BUILD_EPOCH))
+        return build_from(SAMPLE, tmp_path_factory.mktemp("sample") / "site")
+
+
+SAMPLE_BUILD_EPOCH = 1795618800  # 2026-11-26 00:00 in Tokyo
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -221,6 +221,7 @@ class SheetsStandIn:
         self.client_email = client_email
         self.public_key: rsa.RSAPublicKey | None = None
         self.log: list[Logged] = []
+        self.bytes_sent = 0  # response bodies, all requests
         self.faults: list[int | str] = []  # next API answers, one per request
         self.always: int | str | None = None  # every API answer (after the scripted ones)
         self.token_faults: list[int | str] = []
@@ -281,6 +282,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: Any) -> None:
         data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
+        self.standin.bytes_sent += len(data)
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))

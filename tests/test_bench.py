@@ -49,6 +49,14 @@ def test_the_bench_prints_its_table_and_ratios_and_writes_the_results_page(
     assert len(counts) == 2 and all(ours == floor for ours, floor in counts), pages
     touched = next(line for line in printed.splitlines() if line.startswith("再 sync で変わった"))
     assert touched.split()[-2:] == ["0", "0"]
+    # Read from the Sheets stand-in: one token, two API requests, however big the sheet.
+    requests = next(line for line in printed.splitlines() if "リクエスト（トークン + API）" in line)
+    assert requests.split("）", 1)[1].split() == ["1", "+", "2", "1", "+", "2"], requests
+    answered = next(
+        line for line in printed.splitlines() if line.startswith("Google Sheets の応答")
+    )
+    one, two = map(float, answered.split()[-2:])
+    assert 0 < one < two, answered
 
     page = out.read_text(encoding="utf-8")
     assert page.startswith("---\ntitle: ベンチマーク")
@@ -91,3 +99,23 @@ def test_a_copied_division_gets_the_copies_of_its_areas_so_its_page_stays_the_sa
     everything = [a["id"] for a in validate(read_source(str(SAMPLE))).data["areas"]]
     assert sorted(divisions["higashiyodogawa"]["areas"]) == sorted(everything)
     assert len(divisions["higashiyodogawa-2"]["areas"]) == len(everything)
+
+
+def test_a_copied_division_is_reached_by_as_many_events_as_every_other_copy(
+    tmp_path: Path,
+) -> None:
+    """A copy's events aimed at everyone or at a 種別 are aimed at its own copy's divisions,
+    so the events on a division page and in its feed do not grow with the copies."""
+    from manabi import agenda
+    from manabi.model import Site
+
+    def reach(factor: int) -> dict[str, int]:
+        source = scale_sample(SAMPLE, tmp_path / f"x{factor}", factor)
+        site = Site(validate(read_source(str(source))).data)
+        return {d["id"]: len(agenda.events_for(site, d)) for d in site.divisions}
+
+    three, five = reach(3), reach(5)
+    for division in ("kita", "somu", "digital-tokatsu"):
+        assert three[division] == five[division]
+        assert three[f"{division}-2"] == three[f"{division}-3"] == five[f"{division}-5"]
+        assert three[f"{division}-2"] < 2 * three[division] + 1

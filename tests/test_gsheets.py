@@ -3,7 +3,6 @@ against a loopback stand-in of the token endpoint and the Sheets API v4."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import doctest
 import itertools
@@ -20,6 +19,7 @@ from manabi.errors import SourceError
 from manabi.schema import TABS
 from manabi.sources import gsheets, read_source
 from manabi.sources.gsheets import Budget, Exhausted, RetryPolicy, Transient
+from tests.grids import read_folder
 from tests.helpers import MINIMAL, SAMPLE, run_cli
 from tests.sheets_standin import HANG, READONLY_SCOPE, SheetsStandIn, Spreadsheet, serving
 
@@ -29,21 +29,12 @@ URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
 SCHEMA_TABS = [tab.name for tab in TABS]
 
 
-def grid_of(folder: Path) -> dict[str, list[list[str]]]:
-    """Each ``<tab>.csv`` as the rows of text a sheet shows."""
-    tabs = {}
-    for path in sorted(folder.glob("*.csv")):
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            tabs[path.stem] = [list(row) for row in csv.reader(handle)]
-    return tabs
-
-
 @pytest.fixture
 def standin(
     private_key: rsa.RSAPrivateKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SheetsStandIn]:
     """The sample served as a spreadsheet, a fresh key file, the environment pointing at both."""
-    spreadsheet = Spreadsheet(KEY, grid_of(SAMPLE))
+    spreadsheet = Spreadsheet(KEY, read_folder(SAMPLE))
     with serving(spreadsheet, private_key, tmp_path, monkeypatch, client_email=EMAIL) as server:
         yield server
 

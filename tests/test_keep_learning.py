@@ -226,3 +226,36 @@ def test_markup_typed_into_event_and_letter_cells_is_shown_as_text(hostile_site:
     assert "{% raw %}x<br>2行目 &amp; &lt;i&gt;" in letters_html
     title = page(hostile_site, "events").select_one(".manabi-event__title").get_text()
     assert title == "<script>alert(1)</script>{{ 7*7 }}"
+
+
+def test_a_division_page_holds_the_events_ahead_on_its_build_day_and_no_more_than_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many events the sheet holds, a page carries at most UPCOMING_KEPT of them:
+    the first three shown, the rest for the script to show as days pass. The calendar
+    feed and the 予定 page still have every event."""
+    from manabi.agenda import UPCOMING_KEPT
+    from tests.grids import read_folder, write_folder
+    from tests.helpers import build_from
+
+    grids = read_folder(SAMPLE)
+    events = grids["予定"]
+    header = events[0]
+    extra = [
+        ["2027-02-01", "", "", "もくもく会", f"追加のもくもく会 {n:02d}", "", "", "", ""]
+        for n in range(1, 51)
+    ]
+    assert len(header) == len(extra[0])
+    grids["予定"] = [header, *events[1:], *extra]
+    source = write_folder(grids, tmp_path / "source")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795618800")  # 2026-11-26 in Tokyo
+    site = build_from(source, tmp_path / "site")
+
+    box = page(site, "divisions/kita").select_one('[data-manabi-next="3"]')
+    dates = [li["data-date"] for li in box.select("li[data-date]")]
+    assert len(dates) == UPCOMING_KEPT
+    assert min(dates) >= "2026-11-26" and dates == sorted(dates)
+    assert len([li for li in box.select("li[data-date]") if not li.has_attr("hidden")]) == 3
+    feed = (site / "calendar/divisions/kita.ics").read_text(encoding="utf-8")
+    assert feed.count("追加のもくもく会") == 50
+    assert len(page(site, "events").select("li[data-date]")) == len(events) - 1 + 50

@@ -20,6 +20,7 @@ from manabi.layout_sheet import plan
 from manabi.schema import TABS, TABS_BY_NAME
 from manabi.sources import gsheets, read_source
 from manabi.validate import validate
+from tests.grids import read_folder
 from tests.helpers import SAMPLE, run_cli
 from tests.sheets_batchupdate import BadRequest, apply_batch
 from tests.sheets_standin import (
@@ -30,7 +31,6 @@ from tests.sheets_standin import (
     Spreadsheet,
     serving,
 )
-from tests.test_gsheets import grid_of
 
 KEY = "1nEwShEeTfOrThEsEcReTaRiAt_0123456789-abcd"
 EMAIL = "manabi-writer@manabi-test.iam.gserviceaccount.com"
@@ -146,7 +146,7 @@ def test_without_yes_nothing_is_written(blank, capsys):
 
 
 def test_an_existing_tab_is_left_untouched_and_a_second_run_writes_nothing(blank, capsys):
-    courses = grid_of(SAMPLE)["講座"]
+    courses = read_folder(SAMPLE)["講座"]
     blank.spreadsheet.tabs["講座"] = copy.deepcopy(courses)
     kept_id = blank.spreadsheet.sheet_id("講座")
 

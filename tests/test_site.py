@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -325,6 +326,33 @@ def test_an_unchanged_source_skips_the_build_until_a_page_or_template_changes(
     assert run_cli(*build) == 0
     assert capsys.readouterr().out.startswith("サイトを作りました")
     assert "窓口は平日 9 時から。" in (site / "contacts" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_from_an_unchanged_snapshot_is_skipped_until_the_data_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, site = tmp_path / "data", tmp_path / "site"
+    assert run_cli("sync", MINIMAL, "--data", data) == 0
+    build = ("build", "--data", data, "--site-dir", site)
+    assert run_cli(*build) == 0
+    record = (site / "manabi-build.json").read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    assert run_cli(*build) == 0
+    assert capsys.readouterr().out.startswith("変更なし")
+    assert (site / "manabi-build.json").read_text(encoding="utf-8") == record  # not rebuilt
+
+    assert run_cli(*build, "--force") == 0
+    assert capsys.readouterr().out.startswith("サイトを作りました")
+
+    source = tmp_path / "source"
+    shutil.copytree(MINIMAL, source)
+    edit_cell(source, "部署", 2, "部署名", "北区役所（新）")
+    assert run_cli("sync", source, "--data", data) == 0
+    capsys.readouterr()
+    assert run_cli(*build) == 0
+    assert capsys.readouterr().out.startswith("サイトを作りました")
+    assert "北区役所（新）" in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_broken_template_of_ours_is_reported_with_its_file_and_line(
