@@ -220,3 +220,40 @@ def test_search_index_is_utf8_text_and_smaller_than_materials(sample_site: Path)
     as_material_wrote_it = json.dumps(index, separators=(",", ":")).encode()
     print(f"\nsearch index: {len(as_material_wrote_it):,} → {len(raw):,} bytes")
     assert len(raw) < 0.7 * len(as_material_wrote_it)
+
+
+# Runs in the page: the page's setup, then queries sent at once, before any answer.
+QUERIES_AT_ONCE = """async (queries) => {
+  const config = JSON.parse(document.getElementById('__config').textContent);
+  const base = new URL(config.base, location.href);
+  const index = await (await fetch(new URL('search/search_index.json', base))).json();
+  const worker = new Worker(new URL(config.search, location.href));
+  const answers = [];
+  const all = new Promise(resolve => {
+    worker.onmessage = event => {
+      answers.push(event.data);
+      if (answers.length === queries.length + 1) resolve();
+    };
+  });
+  worker.postMessage({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
+  for (const query of queries) worker.postMessage({type: 2, data: query});
+  await all;
+  worker.terminate();
+  return answers.map(a => [a.type, a.data && a.data.items
+    ? a.data.items.map(group => group[0].location.split('#')[0]) : null]);
+}"""
+
+
+@pytest.mark.browser
+def test_queries_typed_before_the_index_is_built_are_each_answered_in_order(home):
+    """The worker says ready with an empty index and builds the real one on the first
+    query, which waits for it; queries behind it are answered in order, from the real
+    index, and the page gets one ready and one answer per query."""
+    queries = ["天王寺", "データ活用", "北区役所"]
+    answers = home.evaluate(QUERIES_AT_ONCE, queries)
+    assert [kind for kind, _ in answers] == [1, 3, 3, 3]
+    assert [pages[0] for _, pages in answers[1:]] == [
+        "divisions/tennoji/",
+        "areas/data/",
+        "divisions/kita/",
+    ]
