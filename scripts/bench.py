@@ -457,6 +457,16 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
     def row(label: str, fmt, fn) -> list[str]:
         return [label, *(fmt.format(fn(r)) for r in results)]
 
+    def both(label: str, fmt: str, key: str = "seconds", per_page: bool = False) -> list[list[str]]:
+        """A build figure for ours, then for the floor (``{}`` in ``label`` names the side)."""
+        rows = []
+        for side, stage in (("ours", "build"), ("floor", "floor")):
+            if per_page:
+                rows.append(row(label.format(side), fmt, lambda r, s=stage: r.per_page_ms(s, key)))
+            else:
+                rows.append(row(label.format(side), fmt, lambda r, s=stage: r.median(s, key)))
+        return rows
+
     figures = [
         row("ページ数（ours / floor）", "{}", lambda r: f"{r.ours.pages:,} / {r.floor.pages:,}"),
         row("部署・分野・講座のページ数", "{:,}", lambda r: r.ours.entity_pages),
@@ -473,32 +483,11 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
         row("再 sync・変更なし (s)", "{:.2f}", lambda r: r.median("resync")),
         row("再 sync・コマンド全体 (s)", "{:.2f}", lambda r: r.median("resync", "process_seconds")),
         row("再 sync で変わったファイル", "{}", lambda r: r.resync_touched),
-        row("build ours 実時間 (s)", "{:.2f}", lambda r: r.median("build")),
-        row("build floor 実時間 (s)", "{:.2f}", lambda r: r.median("floor")),
-        row(
-            "build ours コマンド全体 (s)",
-            "{:.2f}",
-            lambda r: r.median("build", "process_seconds"),
-        ),
-        row(
-            "build floor コマンド全体 (s)",
-            "{:.2f}",
-            lambda r: r.median("floor", "process_seconds"),
-        ),
-        row("build ours CPU (s)", "{:.2f}", lambda r: r.median("build", "cpu_seconds")),
-        row("build floor CPU (s)", "{:.2f}", lambda r: r.median("floor", "cpu_seconds")),
-        row("1 ページあたり ours 実時間 (ms)", "{:.2f}", lambda r: r.per_page_ms("build")),
-        row("1 ページあたり floor 実時間 (ms)", "{:.2f}", lambda r: r.per_page_ms("floor")),
-        row(
-            "1 ページあたり ours CPU (ms)",
-            "{:.2f}",
-            lambda r: r.per_page_ms("build", "cpu_seconds"),
-        ),
-        row(
-            "1 ページあたり floor CPU (ms)",
-            "{:.2f}",
-            lambda r: r.per_page_ms("floor", "cpu_seconds"),
-        ),
+        *both("build {} 実時間 (s)", "{:.2f}"),
+        *both("build {} コマンド全体 (s)", "{:.2f}", "process_seconds"),
+        *both("build {} CPU (s)", "{:.2f}", "cpu_seconds"),
+        *both("1 ページあたり {} 実時間 (ms)", "{:.2f}", per_page=True),
+        *both("1 ページあたり {} CPU (ms)", "{:.2f}", "cpu_seconds", per_page=True),
         row("平均ページ ours (KB)", "{:.1f}", lambda r: r.ours.entity_avg_kb),
         row("平均ページ floor (KB)", "{:.1f}", lambda r: r.floor.entity_avg_kb),
         row("最大ページ ours (KB)", "{:.1f}", lambda r: r.ours.entity_max_kb),
@@ -517,18 +506,8 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
             lambda r: r.median("gsheet", "max_rss_mb"),
         ),
         row("最大メモリ sync (MB)", "{:.0f}", lambda r: r.median("sync", "max_rss_mb")),
-        row("最大メモリ build ours (MB)", "{:.0f}", lambda r: r.median("build", "max_rss_mb")),
-        row("最大メモリ build floor (MB)", "{:.0f}", lambda r: r.median("floor", "max_rss_mb")),
-        row(
-            "build ours の import 後の増え (MB)",
-            "{:.0f}",
-            lambda r: r.median("build", "grown_mb"),
-        ),
-        row(
-            "build floor の import 後の増え (MB)",
-            "{:.0f}",
-            lambda r: r.median("floor", "grown_mb"),
-        ),
+        *both("最大メモリ build {} (MB)", "{:.0f}", "max_rss_mb"),
+        *both("build {} の import 後の増え (MB)", "{:.0f}", "grown_mb"),
         row("繰り返し回数", "{}", lambda r: r.repeat),
         row("負荷（uptime 1/5/15 分）", "{}", lambda r: " ".join(f"{x:.2f}" for x in r.load)),
     ]
