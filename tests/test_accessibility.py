@@ -213,6 +213,9 @@ def test_policy_page_is_linked_from_every_page_footer(sample_site: Path):
     for name, path in PAGE_TYPES.items():
         html = (sample_site / path / "index.html").read_text(encoding="utf-8")
         assert "アクセシビリティ方針</a>" in html, name
+        footer = BeautifulSoup(html, "html.parser").select_one(".md-copyright")
+        assert "Made with" not in footer.get_text(), name  # Japanese only, nothing to the internet
+        assert [a.get_text() for a in footer.select("a")] == ["アクセシビリティ方針"], name
 
 
 def test_every_page_of_the_sample_has_a_skip_link_to_its_heading(sample_site: Path):
