@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import sys
 import threading
@@ -13,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTIFACTS, CHROMIUM, MINIMAL, ROOT, SAMPLE, build_from, run_cli
+from tests.helpers import (
+    ARTIFACTS,
+    BUILD_EPOCH,
+    CHROMIUM,
+    MINIMAL,
+    ROOT,
+    SAMPLE,
+    build_from,
+    require,
+    run_cli,
+)
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "MINIMAL", "ROOT", "SAMPLE", "run_cli"]
 
@@ -34,16 +43,12 @@ def copy_of():
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample built once per test session with ``manabi build --source sample/``.
 
-    Built as on 2026-11-26 (``SOURCE_DATE_EPOCH``), when some of the sample's events
-    are past and some ahead: the browser tests set the day a page is read, and a
+    Built as on ``BUILD_EPOCH``: the browser tests set the day a page is read, and a
     page holds the events still ahead on the day it was built.
     """
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("SOURCE_DATE_EPOCH", str(SAMPLE_BUILD_EPOCH))
+        env.setenv("SOURCE_DATE_EPOCH", str(BUILD_EPOCH))
         return build_from(SAMPLE, tmp_path_factory.mktemp("sample") / "site")
-
-
-SAMPLE_BUILD_EPOCH = 1795618800  # 2026-11-26 00:00 in Tokyo
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -82,10 +87,7 @@ def browser() -> Iterator[object]:
     Skips only when Chromium is absent and MANABI_REQUIRE_BROWSER is unset;
     CI sets it, so there a missing browser fails the run.
     """
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("MANABI_REQUIRE_BROWSER"):
-            pytest.fail(f"Chromium is required but not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}", "MANABI_REQUIRE_BROWSER")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

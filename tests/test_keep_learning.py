@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from tests.helpers import MINIMAL, SAMPLE, run_cli
+from manabi.agenda import UPCOMING_KEPT
+from tests.grids import read_folder, write_folder
+from tests.helpers import BUILD_EPOCH, MINIMAL, SAMPLE, build_from, run_cli
 
 
 def page(site: Path, path: str) -> Tag:
@@ -234,10 +236,6 @@ def test_a_division_page_holds_the_events_ahead_on_its_build_day_and_no_more_tha
     """However many events the sheet holds, a page carries at most UPCOMING_KEPT of them:
     the first three shown, the rest for the script to show as days pass. The calendar
     feed and the 予定 page still have every event."""
-    from manabi.agenda import UPCOMING_KEPT
-    from tests.grids import read_folder, write_folder
-    from tests.helpers import build_from
-
     grids = read_folder(SAMPLE)
     events = grids["予定"]
     header = events[0]
@@ -248,7 +246,7 @@ def test_a_division_page_holds_the_events_ahead_on_its_build_day_and_no_more_tha
     assert len(header) == len(extra[0])
     grids["予定"] = [header, *events[1:], *extra]
     source = write_folder(grids, tmp_path / "source")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795618800")  # 2026-11-26 in Tokyo
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(BUILD_EPOCH))  # 2026-11-26 in Tokyo
     site = build_from(source, tmp_path / "site")
 
     box = page(site, "divisions/kita").select_one('[data-manabi-next="3"]')

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +17,7 @@ from manabi.layout import TEMPLATE_ROWS, display_width, workbook_layout
 from manabi.schema import SETTINGS_HEADERS, TABS, TABS_BY_NAME
 from manabi.sources import read_source
 from manabi.validate import validate
-from tests.helpers import run_cli
+from tests.helpers import require, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -188,10 +187,7 @@ def test_the_fill_in_guide_page_shows_the_same_wording_as_the_notes(sample_site:
 
 def test_libreoffice_opens_the_template_and_keeps_it_valid(template: Path, tmp_path: Path) -> None:
     """Skips only when LibreOffice is absent and MANABI_REQUIRE_LIBREOFFICE is unset (CI sets it)."""
-    if not shutil.which("soffice"):
-        if os.environ.get("MANABI_REQUIRE_LIBREOFFICE"):
-            pytest.fail("LibreOffice (soffice) is required but not installed")
-        pytest.skip("LibreOffice is not installed")
+    require(bool(shutil.which("soffice")), "LibreOffice (soffice)", "MANABI_REQUIRE_LIBREOFFICE")
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(template)],
         check=True,
