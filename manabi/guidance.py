@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from manabi.schema import SETTINGS_HEADERS, TABS_BY_NAME, Column, Tab
 
-LIST_NOTE = "（複数は「,」か「、」で区切る）"
+
+def list_note(column: Column) -> str:
+    """``（複数は「,」か「、」で区切る）`` from the column's separators."""
+    return "（複数は" + "か".join(f"「{c}」" for c in column.separators) + "で区切る）"
 
 
 def how_to_write(column: Column) -> str:
@@ -24,7 +27,7 @@ def how_to_write(column: Column) -> str:
             text += f"、または {'・'.join(column.also)}"
     else:
         text = f"{column.kind.name}: {column.kind.hint}"
-    return text + (LIST_NOTE if column.many else "")
+    return text + (list_note(column) if column.many else "")
 
 
 def column_note(column: Column) -> str:

@@ -66,6 +66,7 @@ def parse_text(text: str) -> str:
 # Bounds keep absurd input (a pasted 5,000-digit number) a message, not a crash:
 # int() refuses more than 4,300 digits, and no count here needs 10 digits.
 MAX_DIGITS = 9
+MAX_DIGITS_ID = 12  # a Udemy course ID has 6 or 7 digits today
 MAX_ID_LENGTH = 64  # an ID becomes a file and URL name; keep it well under 255 bytes
 
 
@@ -162,6 +163,31 @@ def parse_time(text: str) -> str:
     raise Invalid("時刻を 時:分 で入力してください（例: 15:00）。")
 
 
+def parse_digits(text: str) -> str:
+    """An ID made of digits, kept as text: ``1565838`` (``1565838.0`` from a number cell)."""
+    cleaned = re.sub(r"\.0+$", "", text.replace(" ", ""))
+    if re.fullmatch(f"[0-9]{{1,{MAX_DIGITS_ID}}}", cleaned):
+        return cleaned
+    raise Invalid(
+        f"半角数字だけで入力してください（{MAX_DIGITS_ID} 桁まで。例: 1565838）。"
+        "先頭の 0 が消える場合は、セルの書式を「書式なしテキスト」にしてください。"
+    )
+
+
+def at_least(minimum: int, why: str = "") -> Callable[[str], int]:
+    """A parser for whole numbers of ``minimum`` or more; ``why`` explains the bound."""
+
+    def parse(text: str) -> int:
+        value = parse_integer(text)
+        if value < minimum:
+            raise Invalid(
+                f"{minimum} 以上の整数を入力してください{why}（例: {max(minimum, 10)}）。"
+            )
+        return value
+
+    return parse
+
+
 def parse_slug(text: str) -> str:
     if len(text) > MAX_ID_LENGTH:
         raise Invalid(f"ID が長すぎます。{MAX_ID_LENGTH} 文字以内にしてください（例: kita-ku）。")
@@ -225,12 +251,26 @@ SLUG_ID = Kind("ID", "半角英小文字・数字・ハイフン（例: kita-ku�
 URL = Kind("URL", "https:// で始まる URL", parse_url)
 EMAIL_ADDRESS = Kind("メールアドレス", "例: dx-madoguchi@city.example.jp", parse_email)
 PHONE_EXTENSION = Kind("内線番号", "半角数字（例: 03125）", parse_extension)
+DIGITS_ID = Kind("数字のID", "半角数字（例: 1565838）", parse_digits)
+HEADCOUNT = Kind("人数", "1 以上の半角数字（例: 120）", at_least(1))
+# Figures about fewer people than this could point at a person: the floor of the
+# privacy threshold (Workplace Analytics' "never below 5"; see DESIGN.md).
+PRIVACY_FLOOR = 5
+MIN_GROUP = Kind(
+    "人数",
+    f"{PRIVACY_FLOOR} 以上の半角数字（例: 10）",
+    at_least(PRIVACY_FLOOR, "（一人ひとりの受講状況がわからないよう、5 人未満にはできません）"),
+)
 CHOICE = Kind("選択肢", "一覧から選びます", parse_text)
 
 # 「,」 and 「、」 as the contract says; a line break too (Alt+Enter in a cell).
-LIST_SEPARATORS = re.compile(r"[,、\n]")
+LIST_SEPARATORS = ",、"
 
 
-def split_list(text: str) -> list[str]:
-    """``a、b, c`` → ``['a', 'b', 'c']``; empty items are dropped."""
-    return [item.strip() for item in LIST_SEPARATORS.split(text) if item.strip()]
+def split_list(text: str, separators: str = LIST_SEPARATORS) -> list[str]:
+    """``a、b, c`` → ``['a', 'b', 'c']``; empty items are dropped.
+
+    A line break always separates; ``separators`` are the other characters that do.
+    """
+    pattern = "[" + re.escape(separators) + "\n]"
+    return [item.strip() for item in re.split(pattern, text) if item.strip()]

@@ -37,6 +37,8 @@ NUMBER_PATTERNS: dict[str, str] = {"text": "@", "date": "yyyy-mm-dd", "time": "h
 
 _VALUE_TYPES: dict[kinds.Kind, ValueType] = {
     kinds.INTEGER: "integer",
+    kinds.HEADCOUNT: "integer",
+    kinds.MIN_GROUP: "integer",
     kinds.HOURS: "number",
     kinds.DATE: "date",
     kinds.TIME: "time",

@@ -34,7 +34,8 @@ class Column:
     choices: tuple[str, ...] = ()
     ref: str | None = None  # name of the tab whose ID this column refers to
     also: tuple[str, ...] = ()  # values accepted besides IDs of ``ref`` (e.g. 種別)
-    many: bool = False  # a list cell: items separated by "," or "、"
+    many: bool = False  # a list cell: items separated by ``separators`` or a line break
+    separators: str = kinds.LIST_SEPARATORS
     default: object = None
 
     @property
@@ -129,6 +130,15 @@ TABS: tuple[Tab, ...] = (
                 "トップページに表示するお知らせです。",
                 "もくもく会の参加者を募集しています。",
             ),
+            _c(
+                "公開する最小人数",
+                "min_group",
+                kinds.MIN_GROUP,
+                "受講状況の数字を公開する、部署や講座ごとの最小の人数です。"
+                "これより少ない人数の数字は「非公開」と表示します。",
+                "10",
+                default=10,
+            ),
         ),
     ),
     Tab(
@@ -166,6 +176,23 @@ TABS: tuple[Tab, ...] = (
                 many=True,
             ),
             _c("備考", "note", kinds.TEXT, "部署ページに表示する補足です。", ""),
+            _c(
+                "Udemyグループ",
+                "udemy_groups",
+                kinds.TEXT,
+                "Udemy Business でこの部署の職員が入っているグループの名前です。"
+                "空欄なら部署名をグループ名として使います。受講状況の集計に使います。",
+                "北区役所",
+                many=True,
+                separators="、",  # a Udemy group name may hold a ","
+            ),
+            _c(
+                "職員数",
+                "staff",
+                kinds.HEADCOUNT,
+                "この部署の職員の人数です。受講した人の割合（参加率）の計算に使います。",
+                "120",
+            ),
         ),
         unique=(("id",),),
         order=("id",),
@@ -362,8 +389,16 @@ TABS: tuple[Tab, ...] = (
                 default="公開",
             ),
             _c("説明", "description", kinds.TEXT, "講座の内容の説明です。", ""),
+            _c(
+                "UdemyコースID",
+                "udemy_id",
+                kinds.DIGITS_ID,
+                "Udemy Business のコースID（数字）です。受講状況の集計で、この講座と"
+                "受講データを結びつけます。Udemy Business 以外の講座は空欄にします。",
+                "1565838",
+            ),
         ),
-        unique=(("id",),),
+        unique=(("id",), ("udemy_id",)),
         order=("id",),
     ),
     Tab(

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from manabi.kinds import split_list
-from manabi.schema import TABS
+from manabi.schema import TABS, TABS_BY_KEY
 
 Rows = list[list[str]]
+GROUP_SEPARATORS = TABS_BY_KEY["divisions"].column("udemy_groups").separators
 
 
 def _read(path: Path) -> tuple[list[str], Rows]:
@@ -45,6 +46,14 @@ class _Table:
     def col(self, key: str) -> int:
         return self.header.index(self.tab.column(key).name)
 
+    def optional_col(self, key: str) -> int | None:
+        """The column of an optional header, or None when this folder has none."""
+        name = self.tab.column(key).name
+        return self.header.index(name) if name in self.header else None
+
+    def has(self, key: str) -> bool:
+        return self.optional_col(key) is not None
+
     def copies(self, factor: int, edit: Callable[[list[str], int], None]) -> Rows:
         """The rows, then ``factor - 1`` edited copies of them (copy 2, 3, …)."""
         out = [list(row) for row in self.rows]
@@ -62,6 +71,16 @@ def _suffixed(value: str, copy: int) -> str:
 
 def _named(value: str, copy: int) -> str:
     return f"{value}（{copy}）" if value else value
+
+
+def _numbered_id(value: str, copy: int) -> str:
+    """A digits-only ID of a copy: ``4001371`` → ``40013710002``."""
+    return f"{value}{copy:04d}" if value else value
+
+
+def _named_list(cell: str, copy: int, separators: str) -> str:
+    """Each name of a list cell with its copy's ending: ``北区役所（2）、…``."""
+    return separators[0].join(_named(v, copy) for v in split_list(cell, separators))
 
 
 def _id_list(cell: str, copy: int, ids: set[str]) -> str:
@@ -85,9 +104,12 @@ def scale_divisions(source: Path, dest: Path, factor: int) -> Path:
     divisions = _Table(source, "divisions")
     contacts = _Table(source, "contacts")
     d_id, d_name, c_div = divisions.col("id"), divisions.col("name"), contacts.col("division")
+    d_groups = divisions.optional_col("udemy_groups")
 
     def division(row: list[str], copy: int) -> None:
         row[d_id], row[d_name] = _suffixed(row[d_id], copy), _named(row[d_name], copy)
+        if d_groups is not None:
+            row[d_groups] = _named_list(row[d_groups], copy, GROUP_SEPARATORS)
 
     def contact(row: list[str], copy: int) -> None:
         row[c_div] = _suffixed(row[c_div], copy)
@@ -151,11 +173,29 @@ def scale_sample(source: Path, dest: Path, factor: int) -> Path:
         return lambda cell, copy: str(int(cell) + (copy - 1) * count) if cell else cell
 
     order_step = len(areas.rows)
+
+    def groups(cell: str, copy: int) -> str:
+        return _named_list(cell, copy, GROUP_SEPARATORS)
+
+    division_edits: dict[str, Callable[[str, int], str]] = {
+        "id": _suffixed,
+        "name": _named,
+        "areas": ids(area_ids),
+    }
+    if divisions.has("udemy_groups"):
+        division_edits["udemy_groups"] = groups
+    course_edits: dict[str, Callable[[str, int], str]] = {
+        "id": _suffixed,
+        "title": _named,
+        "skills": ids(skill_ids),
+    }
+    if courses.has("udemy_id"):
+        course_edits["udemy_id"] = _numbered_id
     plan: list[tuple[_Table, Callable[[list[str], int], None]]] = [
-        (divisions, edits(divisions, id=_suffixed, name=_named, areas=ids(area_ids))),
+        (divisions, edits(divisions, **division_edits)),
         (areas, edits(areas, id=_suffixed, name=_named, order=numbered(order_step))),
         (skills, edits(skills, id=_suffixed, area=_suffixed)),
-        (courses, edits(courses, id=_suffixed, title=_named, skills=ids(skill_ids))),
+        (courses, edits(courses, **course_edits)),
     ]
     for key, how in (
         ("contacts", {"division": _suffixed}),

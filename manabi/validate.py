@@ -238,7 +238,7 @@ def _parse_cell(
             )
             return False, None
         return True, [] if column.many else column.default
-    items = kinds.split_list(text) if column.many else [text]
+    items = kinds.split_list(text, column.separators) if column.many else [text]
     values: list[object] = []
     for item in items:
         if item in column.also:  # e.g. 種別 "区役所" where a 部署ID may stand

@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from manabi import snapshot
+from manabi.schema import TABS_BY_KEY
 from manabi.sources import read_source
 from manabi.validate import validate
 from tests.helpers import MINIMAL, ROOT, run_cli
+
+SETTINGS_ITEMS = len(TABS_BY_KEY["settings"].columns)  # a first sync adds every item
 
 NEW_COURSES = (
     "c004,はじめての生成AI,庁内研修,https://learning.example.jp/c004,1,intro,,公開,\n"
@@ -65,7 +68,7 @@ def test_two_changing_syncs_leave_two_history_entries(two_syncs) -> None:
     history = json.loads((data / "history.json").read_text(encoding="utf-8"))
     assert len(history) == 2
     first, second = history
-    assert first["changes"].startswith("設定 +5 / 部署 +2")
+    assert first["changes"].startswith(f"設定 +{SETTINGS_ITEMS} / 部署 +2")
     assert second["changes"] == "窓口担当 1件更新 / 講座 +2"
     assert second["counts"]["courses"] == 5 and first["counts"]["courses"] == 3
     manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
@@ -78,7 +81,7 @@ def test_the_history_page_lists_syncs_newest_first(two_syncs) -> None:
     items = history_items(html)
     assert len(items) == 2
     assert "窓口担当 1件更新 / 講座 +2" in items[0]
-    assert "設定 +5 / 部署 +2" in items[1]
+    assert f"設定 +{SETTINGS_ITEMS} / 部署 +2" in items[1]
     assert "講座 5" in items[0] and "講座 3" in items[1]
     history = json.loads((data / "history.json").read_text(encoding="utf-8"))
     assert tokyo(history[1]["read_at"]) in items[0]
@@ -153,7 +156,7 @@ def test_the_history_page_reads_newest_first_in_a_browser(two_syncs, serve_site,
     try:
         page.goto(serve_site(site) + "history/")
         entries = page.locator(".manabi-history__entry").all_inner_texts()
-        assert "講座 +2" in entries[0] and "設定 +5" in entries[1]
+        assert "講座 +2" in entries[0] and f"設定 +{SETTINGS_ITEMS}" in entries[1]
         footer = page.locator(".manabi-updated")
         assert footer.is_visible()
         assert footer.inner_text().startswith("最終更新: ")

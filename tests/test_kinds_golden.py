@@ -139,6 +139,23 @@ CASES: list[tuple[kinds.Kind, str, str, object]] = [
     (kinds.PHONE_EXTENSION, "０３１２５", OK, "03125"),
     (kinds.PHONE_EXTENSION, "06-1234", OK, "06-1234"),
     (kinds.PHONE_EXTENSION, "内線3125", BAD, "書式なしテキスト"),
+    # --- Udemy course IDs (digits kept as text), head counts, the privacy threshold
+    (kinds.DIGITS_ID, "1565838", OK, "1565838"),
+    (kinds.DIGITS_ID, "１５６５８３８", OK, "1565838"),
+    (kinds.DIGITS_ID, "1565838.0", OK, "1565838"),  # a number cell
+    (kinds.DIGITS_ID, "0123", OK, "0123"),
+    (kinds.DIGITS_ID, "c1565838", BAD, "半角数字だけ"),
+    (kinds.DIGITS_ID, "1565838.5", BAD, "半角数字だけ"),
+    (kinds.DIGITS_ID, "1234567890123", BAD, "12 桁まで"),
+    (kinds.HEADCOUNT, "120", OK, 120),
+    (kinds.HEADCOUNT, "1,200", OK, 1200),
+    (kinds.HEADCOUNT, "0", BAD, "1 以上の整数"),
+    (kinds.HEADCOUNT, "-3", BAD, "1 以上の整数"),
+    (kinds.HEADCOUNT, "約100", BAD, "整数を半角数字で"),
+    (kinds.MIN_GROUP, "10", OK, 10),
+    (kinds.MIN_GROUP, "5", OK, 5),
+    (kinds.MIN_GROUP, "4", BAD, "5 人未満にはできません"),
+    (kinds.MIN_GROUP, "0", BAD, "5 以上の整数"),
     # --- free text is kept as typed (only its ends are trimmed)
     (kinds.TEXT, "  データ活用\u3000", OK, "データ活用"),
     (kinds.TEXT, "ＤＸ（全角）", OK, "ＤＸ（全角）"),
