@@ -71,9 +71,10 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> None:
     replace_dir(staging, site_dir)
 
 
-def is_current(site_dir: Path, snapshot_hash: str, config_file: Path) -> bool:
-    """Whether ``site_dir`` was built from data with this hash and from the same
-    templates, pages, config and version (so a change to any of them rebuilds)."""
+def is_current(site_dir: Path, snapshot_hash: str, stats_hash: str, config_file: Path) -> bool:
+    """Whether ``site_dir`` was built from data with this hash, the same learning
+    figures, and from the same templates, pages, config and version (so a change
+    to any of them rebuilds)."""
     try:
         info = json.loads((Path(site_dir) / BUILD_MANIFEST).read_text(encoding="utf-8"))
         config = load_config(str(config_file))
@@ -82,6 +83,7 @@ def is_current(site_dir: Path, snapshot_hash: str, config_file: Path) -> bool:
     return (
         isinstance(info, dict)
         and info.get("snapshot_hash") == snapshot_hash
+        and info.get("stats_hash", "") == stats_hash
         and info.get("version") == __version__
         and info.get("inputs_hash") == inputs_fingerprint(config)
     )

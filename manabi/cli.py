@@ -9,6 +9,7 @@ shows one for maintainers.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -89,11 +90,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from manabi.build import build_site, is_current  # MkDocs is imported only when building
+    from manabi.stats import store
 
     config = Path(args.config)
+    figures = store.fingerprint(Path(args.data))  # with --source too: data/stats is used
 
     def unchanged(data_hash: str) -> bool:
-        if args.force or not is_current(Path(args.site_dir), data_hash, config):
+        if args.force or not is_current(Path(args.site_dir), data_hash, figures, config):
             return False
         print(
             f"変更なし: サイト（{args.site_dir}）は同じデータ・同じページ設定から作られています"
@@ -116,6 +119,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="manabi-data-") as tmp:
             data_dir = Path(tmp) / "data"
             snapshot.write(result.data, data_dir, origin=args.source)
+            store.copy(Path(args.data), data_dir)
             build_site(data_dir, Path(args.site_dir), config)
     print(f"サイトを作りました: {args.site_dir}")
     return OK
@@ -145,6 +149,42 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     if outcome.removed:
         print(f"削除したリリース: {'、'.join(outcome.removed)}")
     return OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from manabi.errors import ExportError, ExportInvalid
+    from manabi.stats import report as stats_report
+    from manabi.stats.run import update
+    from manabi.stats.store import dump
+
+    try:
+        outcome = update(Path(args.export), Path(args.data), args.as_of)
+    except ExportInvalid as exc:
+        if args.format == "markdown":
+            print(stats_report.format_invalid_markdown(exc), end="")
+        print(stats_report.format_invalid_text(exc), file=sys.stderr)
+        return INVALID
+    except ExportError as exc:
+        if args.format == "markdown":
+            print(stats_report.format_refused_markdown(str(exc)), end="")
+        print(f"manabi: {exc}\n受講データは書き出していません。", file=sys.stderr)
+        return UNREADABLE
+    if args.format == "json":
+        print(dump(outcome.record), end="")
+    elif args.format == "markdown":
+        print(stats_report.format_markdown(outcome), end="")
+    else:
+        print(stats_report.format_text(outcome))
+    return OK
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日付は 2026-12-01 の形で指定してください: {text}"
+        ) from None
 
 
 def _positive(text: str) -> int:
@@ -232,7 +272,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="サイトを作ります（完成してから入れ替えます）")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--source", metavar="SOURCE", help=source_help + "（data/ は変えません）")
+    group.add_argument(
+        "--source",
+        metavar="SOURCE",
+        help=source_help + "（data/ は変えません。受講状況は data/stats/ の集計を使います）",
+    )
     group.add_argument("--data", default="data", help="使うデータのフォルダ（既定: data）")
     p.add_argument("--site-dir", default="site", help="サイトの出力先（既定: site）")
     p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")
@@ -260,6 +304,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="公開中より古いデータでも公開します")
     p.add_argument("--rollback", action="store_true", help="前のリリースに戻します")
     p.set_defaults(func=cmd_deploy, usage_error=p.error)
+
+    p = sub.add_parser(
+        "stats",
+        help="Udemy Business の受講データから、部署ごとの受講状況を集計します（個人の情報は書き出しません）",
+        description="Udemy Business の「ユーザーのコースアクティビティ」レポート（CSV）を読み、"
+        "部署ごと・市全体の受講状況を集計して data/stats/ に書き出します。"
+        "名前・メールアドレス・ID は読み込まず、集計した数字だけを書き出します。"
+        "公開する最小人数より少ない人数の数字は非公開にします。",
+    )
+    p.add_argument("export", metavar="EXPORT.csv", help="Udemy Business からダウンロードした CSV")
+    p.add_argument("--data", default="data", help="シートのデータと集計のフォルダ（既定: data）")
+    p.add_argument(
+        "--as-of",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="集計日（既定: 受講データの中でいちばん新しい日付）",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="表示の形式（json は書き出した内容そのもの、markdown は CI のジョブサマリー向け）",
+    )
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser(
         "template", help="入力用のひな形（見出し・メモ・プルダウン・例の行つき .xlsx）を作ります"

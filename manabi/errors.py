@@ -35,6 +35,28 @@ class SnapshotError(ManabiError):
     """The snapshot in ``data/`` is missing or unreadable."""
 
 
+class ExportError(ManabiError):
+    """A learning export could not be read, or is not the report it should be.
+
+    The message names the columns that are missing and those that were found,
+    never a value from the file (it holds personal data).
+    """
+
+
+class ExportInvalid(ManabiError):
+    """A learning export was read but some rows hold values that cannot be used.
+
+    ``problems`` point at rows and columns (at most ``manabi.stats.export.SHOWN``);
+    ``more`` counts the rest by column. No value from the file is ever kept.
+    """
+
+    def __init__(self, problems: list[Problem], more: dict[str, int]) -> None:
+        self.problems = problems
+        self.more = more
+        total = len(problems) + sum(more.values())
+        super().__init__(f"受講データに読めない値が {total:,} か所あります。")
+
+
 class TemplateError(ManabiError):
     """A page template of ours is broken: a bug for maintainers, never the data."""
 

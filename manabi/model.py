@@ -16,7 +16,8 @@ from manabi.validate import Data
 Record = dict[str, Any]
 
 
-def _display_order(record: Record) -> tuple[bool, int, str]:
+def display_order(record: Record) -> tuple[bool, int, str]:
+    """表示順 first (empty last), then the ID: the order of every list on the site."""
     order = record.get("order")
     return (order is None, order if order is not None else 0, str(record.get("id", "")))
 
@@ -51,11 +52,14 @@ class SkillRow:
 class Site:
     """The snapshot as the pages need it."""
 
-    def __init__(self, data: Data) -> None:
+    def __init__(self, data: Data, learning: list[Record] | None = None) -> None:
+        # The learning figures, one record per as-of day (oldest first), as
+        # data/stats holds them: already aggregated and withheld where needed.
+        self.learning_records: list[Record] = list(learning or [])
         self.settings: Record = dict(data["settings"])  # type: ignore[arg-type]
-        self.divisions: list[Record] = sorted(data["divisions"], key=_display_order)  # type: ignore[arg-type]
-        self.areas: list[Record] = sorted(data["areas"], key=_display_order)  # type: ignore[arg-type]
-        self.levels: list[Record] = sorted(data["levels"], key=_display_order)  # type: ignore[arg-type]
+        self.divisions: list[Record] = sorted(data["divisions"], key=display_order)  # type: ignore[arg-type]
+        self.areas: list[Record] = sorted(data["areas"], key=display_order)  # type: ignore[arg-type]
+        self.levels: list[Record] = sorted(data["levels"], key=display_order)  # type: ignore[arg-type]
         self.skills: list[Record] = list(data["skills"])  # type: ignore[arg-type]
         self.courses: list[Record] = list(data["courses"])  # type: ignore[arg-type]
         self.contacts: list[Record] = list(data["contacts"])  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ from manabi import __version__, feeds, pages, snapshot, theme
 from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import ManabiError
 from manabi.model import Site
+from manabi.stats import store
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -65,17 +66,20 @@ class ManabiConfig(base.Config):
 class ManabiPlugin(BasePlugin[ManabiConfig]):
     site: Site | None = None
     snapshot: snapshot.Snapshot | None = None
+    data_dir: Path = Path("data")
 
     @event_priority(100)  # before mkdocs-macros, whose macros read self.site
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         data_dir = Path(self.config.data_dir)
         if not data_dir.is_absolute():
             data_dir = Path(config.config_file_path).parent / data_dir
+        self.data_dir = data_dir
         try:
             self.snapshot = snapshot.load(data_dir)
+            records = store.load_all(data_dir)
         except ManabiError as exc:
             raise PluginError(str(exc)) from None
-        self.site = Site(self.snapshot.data)
+        self.site = Site(self.snapshot.data, learning=records)
         # The theme prints site_name unescaped in places; Markup keeps `| e` from doubling.
         config.site_name = Markup(escape(self.site.settings["site_name"]))
         # "最終更新" under every page (overrides/main.html escapes it): when the data last changed.
@@ -133,6 +137,7 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         assert self.snapshot is not None
         build = {
             "snapshot_hash": self.snapshot.hash,
+            "stats_hash": store.fingerprint(self.data_dir),
             "read_at": self.snapshot.manifest.get("read_at"),
             "version": __version__,
             "inputs_hash": inputs_fingerprint(config),

@@ -57,7 +57,7 @@ def _shown_value(value: str | None) -> str | None:
 # --- text ---------------------------------------------------------------------
 
 
-def _line(problem: Problem) -> str:
+def problem_line(problem: Problem) -> str:
     parts = [f"  {problem.where}"]
     if problem.column:
         parts.append(f"〔{shorten(problem.column, VALUE_CHARS)}〕")
@@ -84,7 +84,7 @@ def format_text(problems: Sequence[Problem]) -> str:
             if problem.sheet != current:
                 current = problem.sheet
                 lines.append(f"■ {current}（{dict(counts)[current]} 件）")
-            lines.append(_line(problem))
+            lines.append(problem_line(problem))
         lines.append("")
     lines.append(_verdict(errors, warnings))
     return "\n".join(lines)
@@ -132,7 +132,7 @@ def md_escape(text: str) -> str:
     return html.escape(_MD_SPECIAL.sub(r"\\\1", " ".join(text.split())), quote=True)
 
 
-def _md_row(cells: Sequence[str]) -> str:
+def md_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
@@ -152,10 +152,10 @@ def format_markdown(problems: Sequence[Problem], *, source: str | None = None) -
 
     error_counts, warning_counts = dict(_counts(errors)), dict(_counts(warnings))
     sheets = [s for s, _ in _counts(_ordered(problems))]
-    lines += ["", _md_row(["シート", "誤り", "注意"]), _md_row(["---", "---:", "---:"])]
+    lines += ["", md_row(["シート", "誤り", "注意"]), md_row(["---", "---:", "---:"])]
     for sheet in sheets:
         lines.append(
-            _md_row(
+            md_row(
                 [
                     md_escape(sheet),
                     str(error_counts.get(sheet, 0)),
@@ -175,13 +175,13 @@ def format_markdown(problems: Sequence[Problem], *, source: str | None = None) -
                 "",
                 f"<details{' open' if is_open else ''}><summary>{summary}</summary>",
                 "",
-                _md_row(["セル", "列", "入力されていた値", "直し方"]),
-                _md_row(["---", "---", "---", "---"]),
+                md_row(["セル", "列", "入力されていた値", "直し方"]),
+                md_row(["---", "---", "---", "---"]),
             ]
             for problem in rows[:MARKDOWN_ROWS_PER_SHEET]:
                 value = _shown_value(problem.value)
                 lines.append(
-                    _md_row(
+                    md_row(
                         [
                             md_escape(problem.where),
                             md_escape(problem.column or "—"),

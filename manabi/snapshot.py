@@ -3,7 +3,8 @@
 Each row tab is ``data/<key>.json``: a JSON array with one record per line,
 so a changed row is a changed line in ``git diff``. ``manifest.json`` holds
 the content hash; a sync whose hash is unchanged writes nothing at all.
-``history.json`` lists the syncs that changed something (the 更新履歴 page),
+``stats/`` holds the learning figures, which ``manabi stats`` writes and
+sync leaves as they are. ``history.json`` lists the syncs that changed something (the 更新履歴 page),
 oldest first and bounded; it is outside the hash, so it never makes an
 unchanged sheet look changed. A new snapshot, history included, is written
 into a sibling folder and swapped in whole, so a reader never sees half of one.
@@ -26,6 +27,7 @@ from manabi.validate import Data
 
 MANIFEST = "manifest.json"
 HISTORY = "history.json"
+STATS = "stats"  # folder of learning figures: `manabi stats` owns it, sync carries it over
 HISTORY_LIMIT = 200  # entries kept; git keeps the older ones
 
 
@@ -225,7 +227,8 @@ def _next_history(folder: Path, data: Data, manifest: dict[str, object]) -> list
 def _swap_in(folder: Path, files: dict[str, str]) -> None:
     """Write ``files`` into a staging folder, then replace ``folder`` with it whole.
 
-    Files in ``folder`` that are not ours (a README, .gitkeep) are carried over.
+    Files in ``folder`` that are not ours (a README, .gitkeep) are carried over,
+    and so is the learning figures' folder, which ``manabi stats`` owns.
     """
     staging = atomic.staging_dir(folder)
     try:
@@ -233,6 +236,8 @@ def _swap_in(folder: Path, files: dict[str, str]) -> None:
             for extra in folder.iterdir():
                 if extra.is_file() and extra.name not in files and extra.suffix != ".json":
                     shutil.copy2(extra, staging / extra.name)
+            if (folder / STATS).is_dir():
+                shutil.copytree(folder / STATS, staging / STATS)
         for name, text in files.items():
             with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
