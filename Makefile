@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint serve bench lock clean
+.PHONY: site test lint serve bench lock clean sample-stats
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ serve: $(STAMP)
 # the ratios, and writes them to docs/maintainers/benchmark.md (about 10 minutes).
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# The sample's synthetic Udemy export and its monthly figures in data/stats/ (deterministic).
+sample-stats: $(STAMP)
+	$(BIN)/python scripts/sample_stats.py
 
 # Re-resolve the pinned versions after changing dependencies in pyproject.toml.
 lock: $(STAMP)

@@ -239,7 +239,6 @@ def compute(
         "unmatched_groups": unmatched_groups,
         "courses": courses,
         "other_courses": others,
-        "rules": {"quota": quota, "deadline": deadline},
         "sheet": {"read_at": sheet_read_at, "basis": basis_hash(the_basis)},
         "basis": the_basis,
     }
