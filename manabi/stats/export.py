@@ -241,6 +241,8 @@ def _columns(path: Path, header: list[str]) -> dict[str, str]:
         missing.append(" または ".join(FIELDS_BY_KEY[k].english for k in COMPLETION_KEYS))
     if missing:
         raise ExportError(_not_this_report(path, header, missing))
+    if COMPLETION_KEYS[0] in found:
+        found.pop(COMPLETION_KEYS[1], None)  # Date Completed only stands in for the first
     return found
 
 
