@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from manabi.kinds import shorten
+from manabi.schema import display_order
+from manabi.stats.groups import division_groups, group_key
 
 Data = dict[str, Any]
 Record = dict[str, Any]
@@ -144,6 +146,24 @@ def skill_without_course(data: Data, today: dt.date, warn: Warn) -> None:
             )
 
 
+def udemy_group_on_two_divisions(data: Data, today: dt.date, warn: Warn) -> None:
+    """A Udemy group that means two divisions counts its people in the first only."""
+    first: dict[str, Record] = {}
+    for division in sorted(data["divisions"], key=display_order):
+        for name in division_groups(division):
+            other = first.setdefault(group_key(name), division)
+            if other is not division:
+                warn(
+                    "部署",
+                    f"Udemy のグループ「{shorten(name)}」は部署「{shorten(other['name'])}」"
+                    f"（{other['id']}）のグループでもあります。受講状況では、このグループの人を"
+                    "表示順が先の部署だけに数えます。別の部署なら、Udemyグループ の列に"
+                    "それぞれのグループ名を入力してください。",
+                    division,
+                    "udemy_groups" if division.get("udemy_groups") else "name",
+                )
+
+
 Rule = Callable[[Data, dt.date, Warn], None]
 RULES: tuple[Rule, ...] = (
     division_without_contact,
@@ -154,6 +174,7 @@ RULES: tuple[Rule, ...] = (
     deadline_passed,
     same_url_on_two_courses,
     skill_without_course,
+    udemy_group_on_two_divisions,
 )
 
 

@@ -10,16 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from manabi.schema import CONTACT_ROLES, DIVISION_KINDS
+from manabi.schema import CONTACT_ROLES, DIVISION_KINDS, display_order
 from manabi.validate import Data
 
 Record = dict[str, Any]
-
-
-def display_order(record: Record) -> tuple[bool, int, str]:
-    """表示順 first (empty last), then the ID: the order of every list on the site."""
-    order = record.get("order")
-    return (order is None, order if order is not None else 0, str(record.get("id", "")))
 
 
 @dataclass(frozen=True, slots=True)

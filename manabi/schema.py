@@ -534,4 +534,12 @@ TABS: tuple[Tab, ...] = (
 )
 
 TABS_BY_NAME = {tab.name: tab for tab in TABS}
+
+
+def display_order(record: dict[str, object]) -> tuple[bool, int, str]:
+    """表示順 first (empty last), then the ID: the order of every list on the site."""
+    order = record.get("order")
+    return (order is None, order if isinstance(order, int) else 0, str(record.get("id", "")))
+
+
 TABS_BY_KEY = {tab.key: tab for tab in TABS}

@@ -411,3 +411,20 @@ def test_an_export_without_any_date_needs_an_as_of_day(tmp_path, data, capsys) -
     assert run_cli("stats", write_export(tmp_path / "e.csv", rows), "--data", data) == 2
     assert "--as-of" in capsys.readouterr().err
     assert not (data / "stats").exists()
+
+
+def test_a_group_named_in_two_divisions_is_a_warning_and_a_comma_stays_in_a_name(
+    tmp_path, capsys
+) -> None:
+    sheet = stats_sheet(tmp_path / "sheet")
+    text = (sheet / "部署.csv").read_text(encoding="utf-8")
+    text = text.replace(",,,50", ',,"総務局、Sales, Tokyo",50').replace(",,,,\n", ",,,北区役所,\n")
+    (sheet / "部署.csv").write_text(text, encoding="utf-8")
+    assert run_cli("check", sheet, "--format", "json") == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    twice = [w for w in warnings if "のグループでもあります" in w["message"]]
+    assert [(w["sheet"], w["cell"], w["value"]) for w in twice] == [("部署", "G4", "北区役所")]
+    data = synced(sheet, tmp_path / "data")
+    divisions = json.loads((data / "divisions.json").read_text(encoding="utf-8"))
+    somu = next(d for d in divisions if d["id"] == "somu")
+    assert somu["udemy_groups"] == ["総務局", "Sales, Tokyo"]

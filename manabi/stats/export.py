@@ -40,7 +40,6 @@ NO_DAY = np.iinfo(np.int32).min  # an empty date
 CHUNK_ROWS = 200_000  # rows read at a time: memory stays flat however long the export
 SHOWN = 20  # problems listed one by one; the rest are counted per column
 ANONYMIZED = "anonymized user"  # Udemy's e-mail for a person whose data was deleted
-GROUP_SEPARATOR = ";"
 TOKYO_OFFSET = np.timedelta64(9, "h")  # Asia/Tokyo has had no daylight saving since 1951
 ENCODINGS = ("utf-8-sig", "cp932")  # Udemy writes UTF-8; Excel in Japan re-saves as Shift_JIS
 TRUE = {"yes", "true", "1", "y", "oui", "ja", "sí", "si", "sim", "はい", "真"}
@@ -606,13 +605,3 @@ def read_export(path: Path | str) -> Activity:
         f"「{path.name}」の文字コードを読めません。Udemy Business からダウンロードしたファイルを、"
         "Excel などで保存し直さずにそのまま指定してください（UTF-8 か Shift_JIS を読めます）。"
     )
-
-
-def group_names(text: str) -> list[str]:
-    """The groups of one ``User Groups`` cell, trimmed, in order, each once."""
-    seen: dict[str, None] = {}
-    for name in text.split(GROUP_SEPARATOR):
-        name = name.strip()
-        if name:
-            seen.setdefault(name, None)
-    return list(seen)

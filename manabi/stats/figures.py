@@ -28,7 +28,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -36,23 +35,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from manabi.model import display_order
-from manabi.stats.export import NO_DAY, Activity, day_number, day_of, group_names
+from manabi.schema import display_order
+from manabi.stats.export import NO_DAY, Activity, day_number, day_of
+from manabi.stats.groups import division_groups, group_key, group_names
 
 Record = dict[str, Any]
 FIGURES = ("learners", "quota_met", "continuing", "minutes")
 COURSE_FIGURES = ("learners", "completed")
 NO_GROUP = ""  # the unmatched "group" of people whose User Groups cell is empty
-
-
-def group_key(name: str) -> str:
-    """A Udemy group name as compared: NFKC, one space, case ignored."""
-    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
-
-
-def division_groups(division: Record) -> list[str]:
-    """The Udemy groups that mean this division: 部署!Udemyグループ, else its 部署名."""
-    return list(division.get("udemy_groups") or []) or [str(division["name"])]
 
 
 def basis(data: Record) -> Record:

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from manabi.model import display_order
-from manabi.stats.figures import division_groups
+from manabi.schema import display_order
+from manabi.stats.groups import division_groups
 
 Record = dict[str, Any]
 COLUMNS = (
