@@ -25,12 +25,24 @@ LABELS = {
 }
 
 
-def withheld_label(threshold: int) -> str:
-    return f"{threshold}人未満のため非公開"
+WITHHELD = "非公開"
 
 
-def _number(value: int | None, threshold: int, unit: str = "") -> str:
-    return withheld_label(threshold) if value is None else f"{value:,}{unit}"
+def withheld_note(threshold: int) -> str:
+    """Why figures are missing: the same words whichever the reason (saying which would tell)."""
+    return (
+        f"「{WITHHELD}」: 受講した人が {threshold} 人未満の部署・講座・グループと、"
+        "ほかの数字から引き算でわかってしまう部署は、数字を出していません。"
+    )
+
+
+def _number(value: int | None, unit: str = "") -> str:
+    return WITHHELD if value is None else f"{value:,}{unit}"
+
+
+def _division(outcome: Outcome, division: str) -> str:
+    name = outcome.names.get(division)
+    return f"{name}（{division}）" if name else division
 
 
 def _group_name(name: str) -> str:
@@ -52,21 +64,25 @@ def format_text(outcome: Outcome) -> str:
     lines = [f"受講状況: {record['as_of']} 時点 … {verb}: {outcome.path}"]
     total = record["total"]
     lines.append("■ 市全体")
-    lines += [f"  {LABELS[k]}: {_number(total[k], threshold)}" for k in FIGURES]
+    lines += [f"  {LABELS[k]}: {_number(total[k])}" for k in FIGURES]
     shown, hidden = _division_counts(record)
-    lines.append(
-        f"■ 部署: 公開 {shown} ／ 非公開 {hidden}（受講した人が {threshold} 人未満の部署と、"
-        "ほかの部署の数字から引き算でわからないよう一緒に非公開にした部署）"
-    )
+    lines.append(f"■ 部署: 公開 {shown} ／ 非公開 {hidden}")
+    lines += [
+        f"  {_division(outcome, d)}: "
+        + " ／ ".join(f"{LABELS[k]} {_number(v[k])}" for k in FIGURES)
+        for d, v in record["divisions"].items()
+        if v["learners"] is not None
+    ]
     if record["unmatched_groups"]:
         lines.append(
             "■ どの部署にも当てはまらない Udemy グループ（市全体の数字にだけ入ります。"
             "「部署」タブの Udemyグループ に書くと、その部署に数えます）"
         )
         lines += [
-            f"  {_group_name(name)}: {_number(n, threshold, ' 人')}"
+            f"  {_group_name(name)}: {_number(n, ' 人')}"
             for name, n in record["unmatched_groups"].items()
         ]
+    lines.append(withheld_note(threshold))
     if outcome.changes:
         lines.append(
             "■ 前回の集計のあとで、数え方にかかわるシートの内容が変わりました"
@@ -78,8 +94,8 @@ def format_text(outcome: Outcome) -> str:
         lines += [f"  {note}" for note in outcome.notes]
     read = outcome.read
     skipped = [
-        f"匿名化された行 {_number(read['anonymized_rows'], threshold)}",
-        f"非アクティブの人 {_number(read['deactivated_people'], threshold)}",
+        f"匿名化された行 {_number(read['anonymized_rows'])}",
+        f"非アクティブの人 {_number(read['deactivated_people'])}",
     ]
     lines.append(f"■ 読み込んだ行: {read['rows']:,}（除いたもの: {'、'.join(skipped)}）")
     return "\n".join(lines)
@@ -107,14 +123,16 @@ def format_markdown(outcome: Outcome) -> str:
     out.append(
         "変更なし（同じ集計がすでにあります）。" if not outcome.written else "集計を更新しました。"
     )
-    out += ["", md_row(["", *(LABELS[k] for k in FIGURES)]), md_row(["---"] * (len(FIGURES) + 1))]
-    out.append(md_row(["市全体", *(_number(record["total"][k], threshold) for k in FIGURES)]))
+    out += ["", md_row(["", *(LABELS[k] for k in FIGURES)]), md_row(["---", *["---:"] * 4])]
+    out.append(md_row(["市全体", *(_number(record["total"][k]) for k in FIGURES)]))
     for division, values in record["divisions"].items():
-        out.append(md_row([md_escape(division), *(_number(values[k], threshold) for k in FIGURES)]))
+        name = md_escape(_division(outcome, division))
+        out.append(md_row([name, *(_number(values[k]) for k in FIGURES)]))
+    out += ["", md_escape(withheld_note(threshold))]
     if record["unmatched_groups"]:
         out += ["", "#### どの部署にも当てはまらない Udemy グループ", ""]
         out += [
-            f"- {md_escape(_group_name(name))}: {_number(n, threshold, ' 人')}"
+            f"- {md_escape(_group_name(name))}: {_number(n, ' 人')}"
             for name, n in record["unmatched_groups"].items()
         ]
     for title, items in (

@@ -28,6 +28,7 @@ class Outcome:
     changes: list[str] = field(default_factory=list)  # how the sheet's counting rules changed
     notes: list[str] = field(default_factory=list)  # things the secretariat may want to fix
     read: Record = field(default_factory=dict)  # what was read (counts about the file, not people)
+    names: dict[str, str] = field(default_factory=dict)  # 部署ID → 部署名, for the reports
 
 
 def update(export: Path, data_dir: Path, as_of: dt.date | None = None) -> Outcome:
@@ -53,6 +54,7 @@ def update(export: Path, data_dir: Path, as_of: dt.date | None = None) -> Outcom
         changes=sheet_changes(previous, record) if previous else [],
         notes=_notes(record, snap.data, activity),
         read=_read_summary(activity, record["threshold"]),
+        names={d["id"]: d["name"] for d in snap.data["divisions"]},
     )
 
 
