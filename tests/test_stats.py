@@ -428,3 +428,17 @@ def test_a_group_named_in_two_divisions_is_a_warning_and_a_comma_stays_in_a_name
     divisions = json.loads((data / "divisions.json").read_text(encoding="utf-8"))
     somu = next(d for d in divisions if d["id"] == "somu")
     assert somu["udemy_groups"] == ["総務局", "Sales, Tokyo"]
+
+
+def test_the_job_summary_names_unmatched_groups_escaped_and_no_person(tmp_path, data, capsys):
+    hostile = "<img src=x onerror=alert(1)>|**研修**"
+    rows = [*ROWS, *(row(person(100 + i, hostile), "999") for i in range(6))]
+    export = write_export(tmp_path / "e.csv", rows)
+    assert run_cli("stats", export, "--data", data, "--format", "markdown") == 0
+    out = capsys.readouterr().out
+    # 6 people, but the other unmatched groups hold 3: withheld to cover them.
+    assert "- &lt;img src=x onerror=alert(1)&gt;\\|\\*\\*研修\\*\\*: 非公開" in out
+    assert "<img" not in out
+    assert "| 北区役所（kita） | 7 | 3 | 2 | 213 |" in out
+    assert "| 総務局（somu） | 非公開 | 非公開 | 非公開 | 非公開 |" in out
+    assert "Zq" not in out and "zq" not in out
