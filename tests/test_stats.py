@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from manabi.stats import store
 from manabi.stats.figures import withheld
 from tests.exports import person, row, stats_sheet, synced, write_export
-from tests.helpers import run_cli
+from tests.helpers import ROOT, run_cli
 
 UTC = "+00:00"
 
@@ -442,3 +443,17 @@ def test_the_job_summary_names_unmatched_groups_escaped_and_no_person(tmp_path, 
     assert "| 北区役所（kita） | 7 | 3 | 2 | 213 |" in out
     assert "| 総務局（somu） | 非公開 | 非公開 | 非公開 | 非公開 |" in out
     assert "Zq" not in out and "zq" not in out
+
+
+def test_new_figures_rebuild_a_site_whose_sheet_did_not_change(tmp_path, data, capsys) -> None:
+    site = tmp_path / "site"
+    build = ("build", "--data", data, "--site-dir", site, "--config", ROOT / "mkdocs.yml")
+    assert run_cli(*build) == 0
+    assert run_cli(*build) == 0
+    assert "変更なし" in capsys.readouterr().out
+    assert run_cli("stats", write_export(tmp_path / "e.csv", ROWS), "--data", data) == 0
+    capsys.readouterr()
+    assert run_cli(*build) == 0
+    assert "サイトを作りました" in capsys.readouterr().out
+    info = json.loads((site / "manabi-build.json").read_text(encoding="utf-8"))
+    assert info["stats_hash"] == store.fingerprint(data) != ""
