@@ -12,6 +12,7 @@ it again changes nothing.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
 import tempfile
@@ -28,13 +29,17 @@ MONTHS = [dt.date(2026, month, 1) for month in (9, 10, 11, 12)]
 EXPORT = ROOT / "sample" / "udemy" / "user_course_activity_report_sample_2026-12-01.csv"
 
 
-def main_() -> int:
-    data = ROOT / "data"
+def main_(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="the sample's synthetic export and figures")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="the snapshot (data/)")
+    parser.add_argument("--export", type=Path, default=EXPORT, help="where the export goes")
+    args = parser.parse_args(argv)
+    data, export = args.data, args.export
     story = synthetic.history(load(data).data)
     with tempfile.TemporaryDirectory() as tmp:
         for day in MONTHS:
             frame = synthetic.anonymize_some(synthetic.export_at(story, day))
-            path = EXPORT if day == MONTHS[-1] else Path(tmp) / f"{day}.csv"
+            path = export if day == MONTHS[-1] else Path(tmp) / f"{day}.csv"
             synthetic.write_export(frame, path)
             code = main(["stats", str(path), "--data", str(data), "--as-of", day.isoformat()])
             if code != 0:

@@ -9,6 +9,9 @@ comment, what the definitions make of them.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -457,3 +460,17 @@ def test_new_figures_rebuild_a_site_whose_sheet_did_not_change(tmp_path, data, c
     assert "サイトを作りました" in capsys.readouterr().out
     info = json.loads((site / "manabi-build.json").read_text(encoding="utf-8"))
     assert info["stats_hash"] == store.fingerprint(data) != ""
+
+
+def test_the_committed_sample_figures_are_what_the_script_makes(tmp_path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("stats"))
+    export = tmp_path / "export.csv"
+    script = [sys.executable, ROOT / "scripts" / "sample_stats.py"]
+    run = subprocess.run(
+        [*script, "--data", data, "--export", export], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert _state(data / "stats") == _state(ROOT / "data" / "stats")
+    shipped = next((ROOT / "sample" / "udemy").glob("*.csv"))
+    assert export.read_bytes() == shipped.read_bytes()
