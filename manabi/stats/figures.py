@@ -128,12 +128,17 @@ def _catalogue_of_courses(activity: Activity, courses: list[Record]) -> np.ndarr
 
 
 def _people(
-    activity: Activity, pidx: np.ndarray, count: int, text_division: np.ndarray,
-    catalogue: np.ndarray, quota: int, limit: int,
-) -> _People:  # fmt: skip
+    activity: Activity,
+    pidx: np.ndarray,
+    count: int,
+    text_division: np.ndarray,
+    catalogue: np.ndarray,
+    quota: int,
+    limit: int,
+) -> _People:
     # The person's groups: those of their first row (a user's groups are the same on every row).
-    group = np.zeros(count, dtype=np.int64)
-    group[pidx[::-1]] = activity.group[::-1]  # the last write wins: the first row's
+    _, first_row = np.unique(pidx, return_index=True)
+    group = activity.group[first_row].astype(np.int64)
     division = text_division[group] if len(text_division) else np.full(count, -1)
 
     minutes = np.bincount(pidx, weights=activity.minutes, minlength=count)
