@@ -476,7 +476,7 @@ class _Reader:
                 col("deactivated") or "",
                 "Yes か No（True か False）ではありません。",
             )
-        self.deactivated.update(np.unique(person[truthy[flag_codes] & keep]).tolist())
+        self.deactivated.update(pd.unique(person[truthy[flag_codes] & keep]).tolist())
 
         group_codes, group_texts = _factorized(chunk, col("groups"))
         group = self.groups.codes(np.array([g.strip() for g in group_texts.tolist()]))[group_codes]
@@ -511,7 +511,7 @@ class _Reader:
 
     def _titles(self, chunk: pd.DataFrame, course: np.ndarray) -> None:
         column = self.columns.get("course_title")
-        new = [c for c in np.unique(course).tolist() if c not in self.titles]
+        new = [c for c in pd.unique(course).tolist() if c not in self.titles]
         if not new or column is None:
             return
         first_rows = pd.Series(np.arange(len(course))).groupby(course).first()

@@ -250,6 +250,15 @@ def _unmatched_groups(activity: Activity, people: _People, unmatched: np.ndarray
     return counts
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted. (NumPy 2.4's ``np.unique`` hashes int64 keys:
+    2.8 s for a million here, against 0.1 s for this sort.)"""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 def _courses(
     activity: Activity,
     pidx: np.ndarray,
@@ -260,10 +269,10 @@ def _courses(
 ) -> tuple[Record, list[Record]]:
     """Learners (and completions) per catalogue course; popular courses outside the catalogue."""
     courses = len(activity.course_ids)
-    pair = np.unique(pidx.astype(np.int64) * max(courses, 1) + activity.course)
+    pair = _distinct(pidx.astype(np.int64) * max(courses, 1) + activity.course)
     taken = np.bincount(pair % max(courses, 1), minlength=courses)
     done_rows = (activity.done_day != NO_DAY) & (activity.done_day <= limit)
-    done_pair = np.unique(
+    done_pair = _distinct(
         pidx[done_rows].astype(np.int64) * max(courses, 1) + activity.course[done_rows]
     )
     completed = np.bincount(done_pair % max(courses, 1), minlength=courses)
