@@ -25,8 +25,6 @@ when they are fewer than the threshold, divisions are withheld to cover them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from manabi.schema import display_order
+from manabi.stats.basis import basis, basis_hash
 from manabi.stats.export import NO_DAY, Activity, day_number, day_of
 from manabi.stats.groups import division_groups, group_key, group_names
 
@@ -43,28 +42,6 @@ Record = dict[str, Any]
 FIGURES = ("learners", "quota_met", "continuing", "minutes")
 COURSE_FIGURES = ("learners", "completed")
 NO_GROUP = ""  # the unmatched "group" of people whose User Groups cell is empty
-
-
-def basis(data: Record) -> Record:
-    """What in the sheet the figures depend on (and nothing else).
-
-    A change here changes how people are counted: ``manabi stats`` says so,
-    and the site notes it until the next run.
-    """
-    settings = data["settings"]
-    divisions = sorted(data["divisions"], key=display_order)
-    return {
-        "quota": settings.get("quota"),
-        "deadline": settings.get("deadline"),
-        "threshold": settings.get("min_group") or 10,
-        "divisions": [[d["id"], division_groups(d)] for d in divisions],
-        "courses": {c["id"]: c["udemy_id"] for c in data["courses"] if c.get("udemy_id")},
-    }
-
-
-def basis_hash(value: Record) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def round_half_up(value: float) -> int:
