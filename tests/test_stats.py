@@ -474,3 +474,20 @@ def test_the_committed_sample_figures_are_what_the_script_makes(tmp_path) -> Non
     assert _state(data / "stats") == _state(ROOT / "data" / "stats")
     shipped = next((ROOT / "sample" / "udemy").glob("*.csv"))
     assert export.read_bytes() == shipped.read_bytes()
+
+
+def test_a_sheet_read_again_for_another_change_leaves_the_days_figures_alone(
+    tmp_path, data, capsys
+) -> None:
+    """The publish workflow runs stats after every sync: no commit for a contact's e-mail."""
+    export = write_export(tmp_path / "export.csv", ROWS)
+    assert run_cli("stats", export, "--data", data) == 0
+    path = data / "stats" / "2026-12-10.json"
+    before = path.read_bytes()
+    sheet = stats_sheet(tmp_path / "sheet2")
+    (sheet / "DXレター.csv").write_text("号,発行日,タイトル,URL,概要\n", encoding="utf-8")
+    assert run_cli("sync", sheet, "--data", data) == 0
+    capsys.readouterr()
+    assert run_cli("stats", export, "--data", data, "--format", "json") == 0
+    assert capsys.readouterr().out.encode() == before
+    assert path.read_bytes() == before

@@ -46,6 +46,10 @@ def update(export: Path, data_dir: Path, as_of: dt.date | None = None) -> Outcom
         )
     record = figures.compute(activity, snap.data, day, sheet_read_at=snap.manifest.get("read_at"))
     previous = _previous(store.load_all(data_dir), record["as_of"])
+    if previous and _same_figures(previous, record):
+        # The sheet was read again (for a change that does not count people): the
+        # figures and their basis are the same, so the day's file stays as it is.
+        record = previous
     path, written = store.write(data_dir, record)
     return Outcome(
         record=record,
@@ -63,6 +67,15 @@ def _previous(records: list[Record], as_of: str) -> Record | None:
     same = [r for r in records if r["as_of"] == as_of]
     before = [r for r in records if r["as_of"] < as_of]
     return same[0] if same else (before[-1] if before else None)
+
+
+def _same_figures(before: Record, after: Record) -> bool:
+    """Equal but for when the sheet was read (same day, same basis, same numbers)."""
+
+    def without_read_at(record: Record) -> Record:
+        return {**record, "sheet": {**record.get("sheet", {}), "read_at": None}}
+
+    return without_read_at(before) == without_read_at(after)
 
 
 def sheet_changes(before: Record, after: Record) -> list[str]:
