@@ -1,8 +1,10 @@
 """The publish workflow: its safety settings, actionlint and zizmor, and its own scripts run for real.
 
-The sync and commit steps are shell scripts inside the YAML; they are run
-here as GitHub runs them (bash -eo pipefail) with the real `manabi`, a real
-git repository and a local bare repository standing in for GitHub.
+The sync, stats and commit steps are shell scripts inside the YAML; they are
+run here as GitHub runs them (bash -eo pipefail) with the real `manabi`, a
+real git repository and a local bare repository standing in for GitHub. The
+jobs' `if:` conditions are evaluated by a small reading of GitHub's expression
+language (below), so a condition that would skip or run the wrong job fails a test.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -41,6 +44,148 @@ def step_named(workflow: dict, job: str, prefix: str) -> dict:
     return next(s for s in jobs(workflow)[job]["steps"] if s.get("name", "").startswith(prefix))
 
 
+def hosted(job: dict) -> bool:
+    labels = job["runs-on"] if isinstance(job["runs-on"], list) else [job["runs-on"]]
+    return "self-hosted" not in labels
+
+
+# --- GitHub's expression language, as far as our conditions use it ---------------
+#
+# Literals ('text', true, false, null, numbers), property paths (needs.stats.result),
+# ! && || == != and parentheses, and the status functions. `a || b` is the first truthy
+# operand (else the last), `a && b` the first falsy one (else the last); a missing
+# property is null; strings compare without regard to case; operands of different
+# types compare as numbers (null and '' are 0), as GitHub does.
+
+TOKEN = re.compile(
+    r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<op>&&|\|\||==|!=|!|\(|\)|,)"
+    r"|(?P<number>-?[0-9]+(?:\.[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_.-]*))"
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, at = [], 0
+    text = text.strip()
+    while at < len(text):
+        match = TOKEN.match(text, at)
+        assert match and match.end() > at, f"cannot read the expression at: {text[at:]!r}"
+        kind = match.lastgroup
+        assert kind is not None
+        out.append((kind, match.group(kind)))
+        at = match.end()
+    return out
+
+
+def _number(value: Any) -> float:
+    if value is None or value is False or value == "":
+        return 0.0
+    if value is True:
+        return 1.0
+    try:
+        return float(value)
+    except ValueError:
+        return float("nan")
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.casefold() == b.casefold()
+    if type(a) is type(b):
+        return a == b
+    return _number(a) == _number(b)
+
+
+def evaluate(text: str, *, cancelled: bool = False, **context: Any) -> Any:
+    """The value of a GitHub Actions expression (``${{ }}`` optional) in ``context``."""
+    text = text.strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    tokens = _tokens(text)
+    at = 0
+    functions = {
+        "cancelled": lambda: cancelled,
+        "always": lambda: True,
+        "success": lambda: not cancelled,  # enough for conditions that test results themselves
+        "failure": lambda: False,
+    }
+
+    def peek() -> str | None:
+        return tokens[at][1] if at < len(tokens) else None
+
+    def take() -> tuple[str, str]:
+        nonlocal at
+        at += 1
+        return tokens[at - 1]
+
+    def either() -> Any:
+        value = both()
+        while peek() == "||":
+            take()
+            other = both()
+            value = value if value else other
+        return value
+
+    def both() -> Any:
+        value = unary()
+        while peek() == "&&":
+            take()
+            other = unary()
+            value = other if value else value
+        return value
+
+    def unary() -> Any:
+        if peek() == "!":
+            take()
+            return not unary()
+        return comparison()
+
+    def comparison() -> Any:
+        value = primary()
+        if peek() in ("==", "!="):
+            op = take()[1]
+            same = _equal(value, primary())
+            return same if op == "==" else not same
+        return value
+
+    def primary() -> Any:
+        kind, token = take()
+        if token == "(":
+            value = either()
+            assert take()[1] == ")"
+            return value
+        if kind == "string":
+            return token[1:-1].replace("''", "'")
+        if kind == "number":
+            return float(token)
+        assert kind == "name", token
+        if token in ("true", "false", "null"):
+            return {"true": True, "false": False, "null": None}[token]
+        if peek() == "(":
+            take()
+            assert take()[1] == ")", "only functions without arguments are read here"
+            return functions[token]()
+        value: Any = context
+        for part in token.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    value = either()
+    assert at == len(tokens), f"left over: {tokens[at:]}"
+    return value
+
+
+def test_the_expression_reader_reads_like_github():
+    needs = {"stats": {"result": "skipped", "outputs": {}}, "sync": {"outputs": {"sha": "abc"}}}
+    assert (
+        evaluate("${{ needs.stats.outputs.sha || needs.sync.outputs.sha }}", needs=needs) == "abc"
+    )
+    assert evaluate("needs.stats.result == 'SKIPPED'", needs=needs) is True
+    assert evaluate("!cancelled() && (false || 'x' != 'y')") is True
+    assert evaluate("!cancelled() && true", cancelled=True) is False
+    assert evaluate("vars.X != ''", vars={}) is False  # null and '' are alike
+    assert evaluate("'a' && ''") == ""
+
+
 def test_it_runs_on_a_schedule_on_demand_and_on_pushes_to_main(workflow):
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["schedule"] == [{"cron": "*/15 * * * *"}]
@@ -60,6 +205,7 @@ def test_every_job_has_its_own_least_permissions_and_a_timeout(workflow):
         assert 0 < job["timeout-minutes"] <= 30, name
     granted = {name: job["permissions"] for name, job in jobs(workflow).items()}
     assert granted["sync"] == {"contents": "write"}
+    assert granted["stats"] == {"contents": "write"}
     assert granted["build"] == {"contents": "read"}
     assert granted["deploy-intranet"] == {"contents": "read"}
     assert granted["deploy-pages"] == {"pages": "write", "id-token": "write"}
@@ -118,12 +264,20 @@ def test_the_steps_are_the_projects_own_commands(workflow):
 
 
 def test_publishing_outside_the_intranet_is_opt_in_and_only_from_main(workflow):
-    assert (
-        jobs(workflow)["deploy-pages"]["if"]
-        == "github.ref == 'refs/heads/main' && vars.MANABI_PAGES == 'true'"
-    )
-    assert "vars.MANABI_DEPLOY_TARGET != ''" in jobs(workflow)["deploy-intranet"]["if"]
-    assert jobs(workflow)["deploy-intranet"]["if"].startswith("github.ref == 'refs/heads/main'")
+    for job, variable, value in (
+        ("deploy-pages", "MANABI_PAGES", "true"),
+        ("deploy-intranet", "MANABI_DEPLOY_TARGET", "/srv/manabi"),
+    ):
+        condition = jobs(workflow)[job]["if"]
+        built = {"build": {"result": "success"}}
+        on_main = {"ref": "refs/heads/main", "event_name": "schedule"}
+        assert evaluate(condition, needs=built, github=on_main, vars={variable: value}), job
+        assert not evaluate(condition, needs=built, github=on_main, vars={}), job
+        on_branch = {"ref": "refs/heads/topic", "event_name": "workflow_dispatch"}
+        assert not evaluate(condition, needs=built, github=on_branch, vars={variable: value}), job
+        for result in ("skipped", "failure", "cancelled"):
+            needs = {"build": {"result": result}}
+            assert not evaluate(condition, needs=needs, github=on_main, vars={variable: value}), job
     for step in jobs(workflow)["build"]["steps"]:
         if "upload-pages-artifact@" in step.get("uses", ""):
             assert step["if"] == "vars.MANABI_PAGES == 'true'"
