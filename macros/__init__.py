@@ -68,3 +68,7 @@ def define_env(env) -> None:
     @env.macro
     def latest_letter() -> Markup:
         return part("latest_letter.html")
+
+    @env.macro
+    def learning_status() -> Markup:
+        return part("stats.html")

@@ -28,6 +28,7 @@ from manabi.guidance import how_to_write
 from manabi.kinds import ALLOWED_SCHEMES, SLUG
 from manabi.model import Site, Step
 from manabi.schema import TABS
+from manabi.stats import view as learning
 
 WEEKDAYS = "月火水木金土日"
 TOKYO = agenda.TOKYO  # the city's time, whatever the build machine's zone
@@ -165,8 +166,14 @@ _env.filters.update(
     date_ja=date_ja,
     datetime_ja=datetime_ja,
     event_when=event_when,
+    day_ja=learning.day_ja,
+    num="{:,}".format,
+    people=learning.people,
+    percent=learning.percent,
+    duration=learning.duration,
 )
-_env.globals.update(agenda=agenda, feeds=feeds)
+# The learning figures as pages show them: ``learning(site)`` is worked out once per site.
+_env.globals.update(agenda=agenda, feeds=feeds, learning=learning.learning_view)
 _env.filters["how_to_write"] = how_to_write  # the guide's wording, shared with the template
 
 

@@ -4,7 +4,12 @@ Every page type of the built sample: each hand-written page in ``docs/`` and
 one generated page of each kind in ``manabi.pages.PAGE_KINDS``. Both lists
 are read, not typed in, so a page type added later (events, letters, …) is
 tested without touching the tests. The sample is read the way ``manabi
-build --source sample`` reads it.
+build --source sample`` reads it, with the learning figures of ``data/stats/``.
+
+A division page looks different with its own learning figures and without
+them (withheld), so those are two page types: ``division`` is the first
+division whose figures are published, ``division-withheld`` the first whose
+figures are withheld in the latest record.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ from pathlib import Path
 from manabi.model import Site
 from manabi.pages import PAGE_KINDS
 from manabi.sources import read_source
+from manabi.stats import store
 from manabi.validate import validate
 from tests.helpers import ARTIFACTS, ROOT, SAMPLE
 
-SAMPLE_SITE = Site(validate(read_source(str(SAMPLE))).data)
+LEARNING_RECORDS = store.load_all(ROOT / "data")
+SAMPLE_SITE = Site(validate(read_source(str(SAMPLE))).data, learning=LEARNING_RECORDS)
 SCREENS = ARTIFACTS / "screens"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -39,12 +46,19 @@ def _docs_pages() -> dict[str, str]:
 
 
 def _generated_pages() -> dict[str, str]:
-    """The first page of each generated kind: ``division`` → ``divisions/kita/``."""
+    """The first page of each generated kind: ``area`` → ``areas/data/``; divisions by figures."""
     found = {}
     for kind in PAGE_KINDS.values():
         records = getattr(SAMPLE_SITE, kind.records)
         if records:
             found[kind.name] = f"{kind.folder}/{records[0]['id']}/"
+    latest = LEARNING_RECORDS[-1]["divisions"] if LEARNING_RECORDS else {}
+    for name, withheld in (("division", False), ("division-withheld", True)):
+        for division in SAMPLE_SITE.divisions:
+            figures = latest.get(division["id"])
+            if figures is not None and (figures["learners"] is None) == withheld:
+                found[name] = f"divisions/{division['id']}/"
+                break
     return found
 
 

@@ -115,30 +115,38 @@ def test_division_page_prints_on_a4_with_its_contacts_and_whole_path(browser, sa
     print(f"\n{division['name']}: {len(steps)} courses on {len(reader.pages)} A4 pages")
 
 
+CHROME = [
+    ".md-header",
+    ".md-tabs",
+    ".md-sidebar--primary",
+    ".md-sidebar--secondary",
+    ".md-search",
+    ".md-footer",
+    ".md-skip",
+    ".md-top",
+]
+# What each printed page type must still show.
+PRINTED = {
+    "division": [".manabi-print-url", ".manabi-contacts", ".manabi-steps", ".manabi-learning"],
+    "division-withheld": [".manabi-contacts", ".manabi-steps", ".manabi-learning"],
+    "stats": [".manabi-asof", ".manabi-figures", ".manabi-chart__svg", ".manabi-table-wrap"],
+}
+
+
 @pytest.mark.browser
-def test_print_view_hides_navigation_header_footer_and_search(browser, sample_url):
-    with visit(browser, sample_url + PAGE_TYPES["division"], DESKTOP) as page:
+@pytest.mark.parametrize("name", PRINTED)
+def test_print_view_hides_navigation_header_footer_and_search(browser, sample_url, name):
+    with visit(browser, sample_url + PAGE_TYPES[name], DESKTOP) as page:
         page.emulate_media(media="print")
         shown = page.evaluate(
-            """() => Object.fromEntries(
-                 ['.md-header', '.md-tabs', '.md-sidebar--primary', '.md-sidebar--secondary',
-                  '.md-search', '.md-footer', '.md-skip', '.md-top', '.manabi-print-url',
-                  '.manabi-contacts', '.manabi-steps']
-                 .map(s => [s, [...document.querySelectorAll(s)].some(el => el.getClientRects().length > 0)]))"""
+            """(selectors) => Object.fromEntries(selectors.map(s =>
+                 [s, [...document.querySelectorAll(s)].some(el => el.getClientRects().length > 0)]))""",
+            CHROME + PRINTED[name],
         )
         fits = page.evaluate(
             "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
         )
-        screenshot(page, "division-print")
-    hidden = {s for s, visible in shown.items() if not visible}
-    assert hidden == {
-        ".md-header",
-        ".md-tabs",
-        ".md-sidebar--primary",
-        ".md-sidebar--secondary",
-        ".md-search",
-        ".md-footer",
-        ".md-skip",
-        ".md-top",
-    }
+        screenshot(page, f"{name}-print")
+    assert [s for s in CHROME if shown[s]] == []
+    assert [s for s in PRINTED[name] if not shown[s]] == []
     assert fits

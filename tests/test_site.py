@@ -208,6 +208,26 @@ HOSTILE_NAME = "{{ 7*7 }}<script>alert(1)</script>"
 HOSTILE_NOTE = '[x](javascript:alert(1)) *em* {% raw %} --8<-- "/etc/passwd" &amp;'
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>{{ config.site_dir }}"
 HOSTILE_CONTACT = "</title><script>alert(2)</script>"
+HOSTILE_COURSE = "<script>alert(1)</script>{{ 7*7 }}"  # a course title from the Udemy export
+
+
+def hostile_figures() -> dict:
+    """A learning record as ``manabi stats`` writes it, with a title from the export."""
+    nulls = dict.fromkeys(("learners", "quota_met", "continuing", "minutes"))
+    return {
+        "as_of": "2026-12-01",
+        "threshold": 10,
+        "total": {"learners": 30, "quota_met": 12, "continuing": 8, "minutes": 2000},
+        "divisions": {
+            "kita": {"learners": 12, "quota_met": 5, "continuing": 3, "minutes": 700},
+            "somu": nulls,
+        },
+        "unmatched_groups": {"<b>グループ</b>{{ 7*7 }}": None},
+        "courses": {"c001": {"learners": 15, "completed": 11}},
+        "other_courses": [{"title": HOSTILE_COURSE, "learners": 12}],
+        "sheet": {"read_at": "2026-12-02T01:30:00+00:00", "basis": "0" * 64},
+        "basis": {"quota": 3, "deadline": "2027-03-31", "threshold": 10},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -222,9 +242,32 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     edit_cell(folder, "講座", 2, "講座名", HOSTILE_TITLE)
     edit_cell(folder, "窓口担当", 2, "担当者名", HOSTILE_CONTACT)
     edit_cell(folder, "設定", 2, "値", "{{ 7*7 }}&<b>まなび</b>")
-    site = root / "site"
-    assert run_cli("build", "--source", folder, "--site-dir", site) == 0
+    data, site = root / "data", root / "site"
+    assert run_cli("sync", folder, "--data", data) == 0
+    (data / "stats").mkdir()
+    (data / "stats" / "2026-12-01.json").write_text(
+        json.dumps(hostile_figures(), ensure_ascii=False), encoding="utf-8"
+    )
+    assert run_cli("build", "--data", data, "--site-dir", site) == 0
     return site
+
+
+def test_hostile_export_and_cell_text_in_the_learning_figures_shows_literally(
+    hostile_site: Path,
+) -> None:
+    stats = article(page(hostile_site, "stats"))
+    assert [li.get_text() for li in stats.select(".manabi-other-courses li")] == [HOSTILE_COURSE]
+    assert HOSTILE_NAME in [t.get_text() for t in stats.select("svg text")]  # a chart label
+    assert stats.find("a", string=HOSTILE_NAME)["href"] == "../divisions/kita/"
+    assert not stats.select(".manabi-other-courses script, svg script, svg b")
+    html = (hostile_site / "stats" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in html
+    assert "<b>グループ</b>" not in stats.get_text()  # group names from the export: not shown
+    kita = article(page(hostile_site, "divisions/kita")).select_one(".manabi-learning")
+    assert (
+        kita.select("caption")[0].get_text()
+        == f"{HOSTILE_NAME}と市全体の受講状況（2026年12月1日時点）"
+    )
 
 
 def test_hostile_cell_text_shows_literally_and_nothing_in_it_runs(hostile_site: Path) -> None:
@@ -257,7 +300,7 @@ def test_hostile_text_runs_nothing_in_a_real_browser(
     page_ = browser.new_page()
     dialogs: list[str] = []
     page_.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path in ("", "divisions/kita/", "courses/c001/", "contacts/"):
+    for path in ("", "divisions/kita/", "courses/c001/", "contacts/", "stats/"):
         page_.goto(base + path)
     page_.goto(base + "divisions/kita/")
     assert page_.locator("h1").first.text_content() == HOSTILE_NAME
