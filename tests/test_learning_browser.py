@@ -7,14 +7,11 @@ in tests/staff_pages.py, so axe, the 375 px check and the print check run on the
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 
 from tests.staff_pages import DESKTOP, PAGE_TYPES, PHONE, SCREENS, visit
 from tests.test_learning_site import LATEST, NAMES, PUBLISHED
-from tests.test_phone_print import A4_POINTS, _printed, _squeeze
+from tests.test_phone_print import _printed, printed_on_a4
 from tests.test_search_browser import ASK_WORKER
 
 # Runs in the page: per chart, its box, the viewport and every text label's box.
@@ -142,12 +139,7 @@ def test_chart_colours_hold_3_to_1_against_the_page_and_each_other(browser, samp
 @pytest.mark.browser
 def test_the_stats_page_prints_on_a4_with_its_day_charts_and_figures(browser, sample_url):
     with visit(browser, sample_url + PAGE_TYPES["stats"], DESKTOP) as page:
-        pdf = page.pdf(format="A4", prefer_css_page_size=True)
-    reader = PdfReader(io.BytesIO(pdf))
-    for sheet in reader.pages:
-        size = (float(sheet.mediabox.width), float(sheet.mediabox.height))
-        assert size == pytest.approx(A4_POINTS, abs=1)
-    printed = _squeeze("".join(sheet.extract_text() for sheet in reader.pages))
+        printed = printed_on_a4(page)
     assert _printed("2026年12月1日時点", printed)
     for legend in ("受講した人", "必須を達成した人", "学び続けている人", "継続中", "受講中"):
         assert _printed(legend, printed), legend
@@ -155,7 +147,6 @@ def test_the_stats_page_prints_on_a4_with_its_day_charts_and_figures(browser, sa
         assert _printed(NAMES[division], printed), division
     assert _printed(f"{LATEST['total']['learners']}人", printed)
     assert not _printed("サイト内検索", printed)
-    print(f"\n受講状況: {len(reader.pages)} A4 pages")
 
 
 @pytest.mark.browser

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from manabi.model import display_order
+from manabi.pages import datetime_ja
 from tests.helpers import MINIMAL, ROOT, run_cli
 from tests.staff_pages import PAGE_TYPES
 
@@ -35,6 +36,7 @@ DIVISIONS = _divisions()
 NAMES = {d["id"]: d["name"] for d in DIVISIONS}
 PUBLISHED = [d["id"] for d in DIVISIONS if LATEST["divisions"][d["id"]]["learners"] is not None]
 WITHHELD = [d["id"] for d in DIVISIONS if LATEST["divisions"][d["id"]]["learners"] is None]
+CITY_PARTICIPATION = round(100 * LATEST["total"]["learners"] / sum(d["staff"] for d in DIVISIONS))
 
 
 def article(site: Path, path: str) -> BeautifulSoup:
@@ -58,7 +60,7 @@ def test_the_stats_page_says_as_of_which_day_and_from_which_sheet(sample_site: P
     assert page.h1.get_text() == "受講状況"
     as_of = page.select_one(".manabi-asof").get_text()
     assert as_of.startswith("2026年12月1日時点")  # LATEST["as_of"]
-    assert "2026年12月2日 22:14" in as_of  # the sheet's read time (13:14 UTC) in Tokyo
+    assert datetime_ja(LATEST["sheet"]["read_at"]) in as_of  # the sheet's read time, in Tokyo
     assert LATEST["as_of"] == "2026-12-01"
     assert "集計のあとでシート" not in page.get_text()  # the sample's sheet is the one counted
 
@@ -80,8 +82,9 @@ def test_the_city_figures_are_the_latest_records(sample_site: Path):
     )
     minutes = round(total["minutes"] / total["learners"])
     assert shown["1人あたりの学習時間"] == f"{minutes // 60}時間{minutes % 60}分"
-    # 職員数 is missing for some of the sample's divisions: no city participation
-    assert not any("参加率" in label for label in shown)
+    # Every division of the sample has 職員数: the city's participation is the published total's.
+    assert all(d["staff"] for d in DIVISIONS)
+    assert shown["参加率（職員のうち受講した人）"] == f"{CITY_PARTICIPATION}%"
 
 
 def test_the_division_table_lists_every_division_in_display_order_withheld_ones_as_such(
@@ -258,7 +261,7 @@ def test_a_published_division_shows_its_figures_beside_the_citys(sample_site: Pa
     staff = next(d["staff"] for d in DIVISIONS if d["id"] == division)
     assert rows["参加率（職員のうち受講した人）"] == [
         f"{round(100 * f['learners'] / staff)}%",
-        "—",
+        f"{CITY_PARTICIPATION}%",
     ]
     assert section.find("a", string="市全体と部署ごとの受講状況")["href"] == "../../stats/"
 
@@ -294,6 +297,7 @@ def test_a_withheld_division_shows_the_notice_and_no_number_of_its_own(sample_si
     allowed = {2026, 12, 1, 10, 3, city["learners"], city["quota_met"], city["continuing"]}
     allowed |= {round(100 * city["quota_met"] / city["learners"])}
     allowed |= {round(100 * city["continuing"] / city["quota_met"]), minutes // 60, minutes % 60}
+    allowed |= {CITY_PARTICIPATION}
     numbers = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)}
     assert numbers <= allowed, numbers - allowed
 

@@ -81,6 +81,15 @@ def _printed(expected: str, printed: str) -> bool:
     return re.search(pattern, printed) is not None
 
 
+def printed_on_a4(page) -> str:
+    """``page`` printed on A4 (every sheet checked for its size), as squeezed text."""
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    for sheet in reader.pages:
+        size = (float(sheet.mediabox.width), float(sheet.mediabox.height))
+        assert size == pytest.approx(A4_POINTS, abs=1)
+    return _squeeze("".join(sheet.extract_text() for sheet in reader.pages))
+
+
 @pytest.mark.browser
 def test_division_page_prints_on_a4_with_its_contacts_and_whole_path(browser, sample_url):
     division = _division()
@@ -97,12 +106,7 @@ def test_division_page_prints_on_a4_with_its_contacts_and_whole_path(browser, sa
               return [...new Set(labels)].filter(label => !article.includes(label));
             }"""
         )
-        pdf = page.pdf(format="A4", prefer_css_page_size=True)
-    reader = PdfReader(io.BytesIO(pdf))
-    for sheet in reader.pages:
-        size = (float(sheet.mediabox.width), float(sheet.mediabox.height))
-        assert size == pytest.approx(A4_POINTS, abs=1)
-    printed = _squeeze("".join(sheet.extract_text() for sheet in reader.pages))
+        printed = printed_on_a4(page)
     for step in steps:
         assert _printed(step.course["title"], printed), step.course["title"]
         assert _printed(step.course["url"], printed), step.course["url"]
@@ -112,7 +116,6 @@ def test_division_page_prints_on_a4_with_its_contacts_and_whole_path(browser, sa
             assert contact["email"] in printed
     assert {"部署から探す", "講座一覧", "シートの書き方"} <= set(nav_labels)
     assert [label for label in nav_labels if _printed(label, printed)] == []
-    print(f"\n{division['name']}: {len(steps)} courses on {len(reader.pages)} A4 pages")
 
 
 CHROME = [
