@@ -196,7 +196,7 @@ def test_the_courses_most_taken_link_to_their_pages_with_their_counts(sample_sit
     rows = table.select("tbody tr")
     assert [r.a["href"] for r in rows] == [f"../courses/{cid}/" for cid, _ in published]
     assert [cells(r)[1:] for r in rows] == [
-        [people(c["learners"]), people(c["completed"])] for _, c in published
+        [people(c["learners"]), people(c["completed"]), f"{c['progress']}%"] for _, c in published
     ]
 
 
@@ -317,6 +317,7 @@ def test_a_course_page_shows_how_many_took_and_completed_it(sample_site: Path):
     assert section.p.get_text() == (
         f"2026年12月1日時点で、市内の {counts['learners']} 人がこの講座を受講し、"
         f"{counts['completed']} 人が修了しました。"
+        f"受講した人の進み具合は、平均 {counts['progress']}% です。"
     )
 
 

@@ -115,12 +115,13 @@ EXPECTED = {
     },
     # "研修生" (2) and no group (1): names for the secretariat, counts under 5 withheld.
     "unmatched_groups": {"": None, "研修生": None},
-    # c001: 9 took it (p5 and the anonymized row left out); 5 finished by the deadline.
-    # c002: 5 took it, 4 finished. c003: 1 took it: withheld.
+    # c001: 9 took it (p5 and the anonymized row left out); 5 finished by the deadline;
+    #       % Marked Completed: p1 100, p8 50, the rest 0 → 150 / 9 = 16.7 → 17.
+    # c002: 5 took it, 4 finished, all at 0 %. c003: 1 took it: withheld.
     "courses": {
-        "c001": {"learners": 9, "completed": 5},
-        "c002": {"learners": 5, "completed": 4},
-        "c003": {"learners": None, "completed": None},
+        "c001": {"learners": 9, "completed": 5, "progress": 17},
+        "c002": {"learners": 5, "completed": 4, "progress": 0},
+        "c003": {"learners": None, "completed": None, "progress": None},
     },
     # 7 took "Excel 入門"; one took "ひとりだけの講座": its title is not published.
     "other_courses": [{"title": "Excel 入門", "learners": 7}],
@@ -164,6 +165,9 @@ def test_a_completion_share_of_0_to_1_is_read_per_file(tmp_path, data, capsys) -
     rows[0]["% Marked Completed"] = "1"
     code, record, _ = stats_json(capsys, write_export(tmp_path / "e.csv", rows), "--data", data)
     assert code == 0 and record["total"] == EXPECTED["total"]
+    # Read as shares of 1: p1's c001 is 100 %, every other row 50 % → (100 + 8 × 50) / 9 = 56.
+    assert record["courses"]["c001"]["progress"] == 56
+    assert record["courses"]["c002"]["progress"] == 50
     from manabi.stats.export import read_export
 
     assert read_export(tmp_path / "e.csv").progress_scale == "0-1"
@@ -284,7 +288,7 @@ def test_a_city_of_fewer_learners_than_the_threshold_shows_no_figure(tmp_path, d
     assert code == 0
     assert record["total"] == NULLS
     assert all(v == NULLS for v in record["divisions"].values())
-    assert record["courses"]["c001"] == {"learners": None, "completed": None}
+    assert record["courses"]["c001"] == {"learners": None, "completed": None, "progress": None}
 
 
 def test_the_threshold_follows_the_sheet(tmp_path, capsys) -> None:
@@ -294,7 +298,7 @@ def test_the_threshold_follows_the_sheet(tmp_path, capsys) -> None:
     assert code == 0 and record["threshold"] == 7
     assert record["divisions"]["kita"]["learners"] == 7
     assert record["other_courses"] == [{"title": "Excel 入門", "learners": 7}]
-    assert record["courses"]["c002"] == {"learners": None, "completed": None}  # 5 < 7
+    assert record["courses"]["c002"] == {"learners": None, "completed": None, "progress": None}
 
 
 def test_a_threshold_below_5_is_refused_by_check(tmp_path, capsys) -> None:

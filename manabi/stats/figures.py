@@ -12,7 +12,9 @@ Definitions (the issue's, and the site's 受講状況 page words them for staff)
 - **quota_met**: learners with at least 必須受講数 completed catalogue courses;
 - **continuing**: quota_met people whose latest Date Last Accessed (any row) is
   a later day than the day they completed their 必須受講数-th catalogue course;
-- **minutes**: Minutes Video Consumed summed over the group's rows, rounded half up.
+- **minutes**: Minutes Video Consumed summed over the group's rows, rounded half up;
+- per catalogue course, **progress**: the mean of its learners' % Marked Completed
+  (each learner's highest, 0–100), rounded half up.
 
 Privacy (:func:`withheld`): a group's figures are published only when it has
 at least the threshold of learners; when some are withheld, the smallest
@@ -40,7 +42,6 @@ from manabi.stats.groups import division_groups, group_key, group_names
 
 Record = dict[str, Any]
 FIGURES = ("learners", "quota_met", "continuing", "minutes")
-COURSE_FIGURES = ("learners", "completed")
 NO_GROUP = ""  # the unmatched "group" of people whose User Groups cell is empty
 
 
@@ -253,6 +254,7 @@ def _courses(
         pidx[done_rows].astype(np.int64) * max(courses, 1) + activity.course[done_rows]
     )
     completed = np.bincount(done_pair % max(courses, 1), minlength=courses)
+    progress = _mean_progress(activity, pidx, courses)
 
     in_catalogue: Record = {}
     by_position = {int(cat): i for i, cat in enumerate(catalogue.tolist()) if cat >= 0}
@@ -261,9 +263,11 @@ def _courses(
         learners = int(taken[i]) if i is not None else 0
         completions = int(completed[i]) if i is not None else 0
         published = learners >= threshold
+        mean = progress[i] if i is not None else math.nan
         in_catalogue[course["id"]] = {
             "learners": learners if published else None,
             "completed": completions if published else None,
+            "progress": round_half_up(mean) if published and not math.isnan(mean) else None,
         }
     others = [
         {"title": activity.course_titles[i], "learners": int(taken[i])}
@@ -272,6 +276,22 @@ def _courses(
     ]
     others.sort(key=lambda o: (-o["learners"], o["title"]))
     return in_catalogue, others
+
+
+def _mean_progress(activity: Activity, pidx: np.ndarray, courses: int) -> np.ndarray:
+    """Per course, the mean of each learner's % Marked Completed (their highest row; NaN: none)."""
+    known = ~np.isnan(activity.progress)
+    keys = pidx[known].astype(np.int64) * max(courses, 1) + activity.course[known]
+    values = activity.progress[known]
+    order = np.lexsort((values, keys))
+    keys, values = keys[order], values[order]
+    last = np.ones(len(keys), dtype=bool)
+    last[:-1] = keys[1:] != keys[:-1]  # the highest of each (person, course)
+    course = keys[last] % max(courses, 1)
+    total = np.bincount(course, weights=values[last], minlength=courses)
+    count = np.bincount(course, minlength=courses)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / count
 
 
 def latest_day(activity: Activity) -> dt.date | None:

@@ -160,12 +160,27 @@ class DivisionRow:
 
 @dataclass(frozen=True, slots=True)
 class CourseRow:
-    """A catalogue course's city-wide counts (``None`` each when withheld)."""
+    """A catalogue course's city-wide counts (``None`` each when withheld).
+
+    ``progress``: the mean % Marked Completed of those who took it (0–100).
+    """
 
     course: Record
     learners: int | None
     completed: int | None
     state: str
+    progress: int | None = None
+
+    @classmethod
+    def of(cls, course: Record, figures: Record) -> CourseRow:
+        learners = _count(figures.get("learners"))
+        return cls(
+            course,
+            learners,
+            _count(figures.get("completed")),
+            PUBLISHED if learners is not None else WITHHELD,
+            _count(figures.get("progress")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,9 +463,7 @@ class LearningView:
         figures = self._course.get(course["id"])
         if figures is None:
             return CourseRow(course, None, None, NOT_YET) if course.get("udemy_id") else None
-        learners, completed = _count(figures.get("learners")), _count(figures.get("completed"))
-        state = PUBLISHED if learners is not None else WITHHELD
-        return CourseRow(course, learners, completed, state)
+        return CourseRow.of(course, figures)
 
 
 def _city_staff(site: Site) -> int | None:
@@ -483,11 +496,9 @@ def build_view(site: Site) -> LearningView | None:
 
     courses = latest.get("courses") or {}
     published = [
-        CourseRow(
-            site.course[cid], _count(c.get("learners")), _count(c.get("completed")), PUBLISHED
-        )
+        row
         for cid, c in courses.items()
-        if cid in site.course and _count(c.get("learners")) is not None
+        if cid in site.course and (row := CourseRow.of(site.course[cid], c)).state == PUBLISHED
     ]
     published.sort(key=lambda r: (-(r.learners or 0), -(r.completed or 0), r.course["id"]))
 
