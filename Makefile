@@ -27,8 +27,10 @@ test: lint
 serve: $(STAMP)
 	$(BIN)/manabi serve
 
-# 1×, 10× and 100× the sample against a plain Material build; prints the table and
-# the ratios, and writes them to docs/maintainers/benchmark.md (about 10 minutes).
+# 1×, 10× and 100× the sample against a plain Material build, builds with and without
+# the learning figures, and `manabi stats` on a 1,000,000-row export against bare pandas;
+# prints the table and the ratios, and writes them to docs/maintainers/benchmark.md
+# (about 25 minutes on 2 cores).
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 

@@ -14,6 +14,16 @@ The workbook is also read from Google Sheets as a loopback stand-in serves it
 (``tests/sheets_standin.py``, the real gspread and google-auth clients over
 HTTP): its time, its requests and the bytes the API answered.
 
+The learning figures (issue 12), two ways:
+
+- at every scale our build also runs on the same snapshot plus ``data/stats/``:
+  four monthly records that ``manabi stats`` computed from a synthetic export
+  made for that scaled sheet (``manabi.stats.synthetic``); with / without;
+- ``manabi stats`` on a big export (100,000 people × 10 courses = 1,000,000
+  rows for the 1× sheet, 20,000 rows with ``--quick``; made once per work
+  folder, not measured), beside its floor: bare ``pandas.read_csv`` of the
+  same columns and one ``groupby``; the two take turns going first.
+
 Times are measured inside the child around the stage itself, wall clock and
 CPU (user + system; steadier on a shared machine), with interpreter start and
 imports excluded as they do not grow with the data; each stage is also timed
@@ -54,6 +64,15 @@ LARGE = 100  # scales from here on use --repeat-large repetitions
 # Targets of issue 8, shown beside the ratios.
 FLOOR_TARGET = 1.1  # ours / floor, at every scale
 GROWTH_TARGET = 1.3  # per page, N× / 1×
+# Targets of issue 12.
+STATS_FLOOR_TARGET = 2.0  # `manabi stats` / bare pandas on the big export
+STATS_BUILD_TARGET = 1.15  # build with the learning figures / without, at every scale
+
+# The big export of `manabi stats`: people × courses each (1,000,000 rows), made for
+# the 1× sheet; --quick makes a small one (20,000 rows).
+STATS_PEOPLE, STATS_PEOPLE_QUICK, STATS_COURSES_EACH = 100_000, 2_000, 10
+# The days of the figures a build "with" shows: those of scripts/sample_stats.py.
+RECORD_DAYS = tuple(dt.date(2026, month, 1) for month in (9, 10, 11, 12))
 
 PIPELINE_PLUGINS = {"manabi", "macros"}  # what the floor leaves out
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
@@ -123,13 +142,34 @@ def _stage(name: str, args: list[str]) -> dict[str, Any]:
         def work() -> bool:
             build(load_config(args[0]))
             return True
+    elif name == "stats":  # ours: the whole `manabi stats EXPORT --data DIR --as-of DAY`
+        _preload("manabi.stats.run", "manabi.stats.report", "manabi.stats.store")
+        argv = ["stats", args[0], "--data", args[1], "--as-of", args[2]]
+
+        def work() -> bool:
+            with contextlib.redirect_stdout(sink):
+                return main(argv) == 0
+    elif name == "stats-floor":  # the same columns read by bare pandas, one groupby
+        import pandas as pd
+
+        spec = json.loads(args[1])
+
+        def work() -> dict[str, Any]:
+            frame = pd.read_csv(args[0], usecols=spec["usecols"])
+            sums = frame.groupby(spec["by"])[spec["sum"]].sum()
+            return {"ok": len(sums) > 0, "groups": len(sums)}
+    elif name == "export":  # not measured: makes the big export once per work folder
+        return _make_export(Path(args[0]), Path(args[1]), people=int(args[2]), each=int(args[3]))
+    elif name == "records":  # not measured: the figures a scaled sheet's build shows
+        return _make_records(Path(args[0]))
     else:
         raise SystemExit(f"unknown stage {name}")
     imported_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cpu, start = _cpu_seconds(), time.perf_counter()
-    ok = work()
+    outcome = work()
+    extra = outcome if isinstance(outcome, dict) else {"ok": outcome}
     return {
-        "ok": ok,
+        **extra,
         "imported_mb": imported_mb,  # interpreter and imports, before the stage's work
         "seconds": time.perf_counter() - start,
         "cpu_seconds": _cpu_seconds() - cpu,
@@ -138,7 +178,46 @@ def _stage(name: str, args: list[str]) -> dict[str, Any]:
     }
 
 
-def run_stage(name: str, *args: Path) -> dict[str, Any]:
+def _make_export(sheet: Path, path: Path, *, people: int, each: int) -> dict[str, Any]:
+    """Write the synthetic export of ``people`` × ``each`` courses for the sheet in ``sheet``,
+    as downloaded on the first day it holds every row (in a child: it takes gigabytes)."""
+    import numpy as np
+
+    from manabi.snapshot import load
+    from manabi.stats import synthetic
+
+    story = synthetic.history(load(sheet).data, people=people, courses_each=each)
+    last = story.enrolled.max() + np.timedelta64(9, "h")  # the latest enrolment, in Tokyo
+    day: dt.date = last.astype("datetime64[D]").item()
+    frame = synthetic.export_at(story, day)
+    synthetic.write_export(frame, path)
+    return {"ok": len(frame) == len(story.person), "rows": len(frame), "day": day.isoformat()}
+
+
+def _make_records(data: Path) -> dict[str, Any]:
+    """Record in ``data/stats/`` the monthly figures of a synthetic export made for the
+    sheet in ``data`` (the sample's shape: divisions of their own sizes), each computed
+    by ``manabi stats``, as ``scripts/sample_stats.py`` does for the sample."""
+    from manabi.cli import main
+    from manabi.snapshot import load
+    from manabi.stats import synthetic
+
+    story = synthetic.history(load(data).data)
+    rows = 0
+    with (
+        tempfile.TemporaryDirectory(prefix="manabi-bench-udemy-") as tmp,
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
+        for day in RECORD_DAYS:
+            frame = synthetic.anonymize_some(synthetic.export_at(story, day))
+            path = synthetic.write_export(frame, Path(tmp) / f"{day}.csv")
+            if main(["stats", str(path), "--data", str(data), "--as-of", day.isoformat()]):
+                return {"ok": False, "day": day.isoformat()}
+            rows = len(frame)
+    return {"ok": True, "records": len(RECORD_DAYS), "rows": rows}
+
+
+def run_stage(name: str, *args: Path | str) -> dict[str, Any]:
     """Run a stage in a fresh child process; adds its wall time from start to exit."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
     start = time.perf_counter()
@@ -156,7 +235,7 @@ def run_stage(name: str, *args: Path) -> dict[str, Any]:
             f"段階「{name}」が失敗しました（終了コード {proc.returncode}）:\n{proc.stderr[-3000:]}"
         )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result["grown_mb"] = result["max_rss_mb"] - result.get("imported_mb", 0.0)
+    result["grown_mb"] = result.get("max_rss_mb", 0.0) - result.get("imported_mb", 0.0)
     if not result.get("ok"):
         raise SystemExit(f"段階「{name}」が失敗しました: {result}\n{proc.stderr[-3000:]}")
     result["process_seconds"] = wall
@@ -347,6 +426,8 @@ class ScaleResult:
     runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     ours: SiteSize = field(default_factory=SiteSize)
     floor: SiteSize = field(default_factory=SiteSize)
+    with_stats: SiteSize = field(default_factory=SiteSize)  # ours, built with data/stats/
+    records: dict[str, Any] = field(default_factory=dict)  # how data/stats/ was made
     resync_touched: int = 0
     sheets_requests: tuple[int, int] = (0, 0)  # (token, API) per read
     sheets_mb: float = 0.0  # bytes the stand-in answered per read
@@ -358,6 +439,10 @@ class ScaleResult:
     def per_page_ms(self, stage: str, key: str = "seconds") -> float:
         pages = self.ours.pages if stage == "build" else self.floor.pages
         return self.median(stage, key) / pages * 1000
+
+    def with_stats_ratio(self, key: str = "seconds") -> float:
+        """Our build with the learning figures over the same build without them."""
+        return self.median("build_stats", key) / self.median("build", key)
 
 
 def count_rows(source: Path) -> dict[str, int]:
@@ -372,6 +457,7 @@ def count_rows(source: Path) -> dict[str, int]:
 
 
 def bench_scale(scale: int, repeat: int, work: Path, log) -> ScaleResult:
+    from manabi.snapshot import STATS
     from manabi.synthetic import scale_sample
 
     here = work / f"x{scale}"
@@ -380,8 +466,10 @@ def bench_scale(scale: int, repeat: int, work: Path, log) -> ScaleResult:
     source = scale_sample(SAMPLE, here / "source", scale)
     result = ScaleResult(scale=scale, repeat=repeat, rows=count_rows(source))
     data, site, floor_site = here / "data", here / "site", here / "floor" / "site"
+    # "with": the same snapshot plus data/stats/, computed once into `records` (a copy)
+    records, data_stats, site_stats = here / "records", here / "data-stats", here / "site-stats"
     floor_config: Path | None = None
-    for stage in ("check", "gsheet", "sync", "resync", "build", "floor"):
+    for stage in ("check", "gsheet", "sync", "resync", "build", "floor", "build_stats"):
         result.runs[stage] = []
     sheets = contextlib.ExitStack()
     server = sheets.enter_context(sheets_serving(source, here / "sheets"))
@@ -399,18 +487,124 @@ def bench_scale(scale: int, repeat: int, work: Path, log) -> ScaleResult:
         result.runs["resync"].append(run_stage("sync", source, data))
         after = fingerprint(data)
         result.resync_touched = max(result.resync_touched, len(set(before) ^ set(after)))
+        if not result.records:  # a synthetic export for this sheet, its figures recorded
+            shutil.copytree(data, records)
+            result.records = run_stage("records", records)
+        shutil.rmtree(data_stats, ignore_errors=True)
+        shutil.copytree(data, data_stats)
+        shutil.copytree(records / STATS, data_stats / STATS)
+        with_stats = ("build_stats", "build", (data_stats, site_stats))  # (key, stage, args)
         if floor_config is None:  # the floor is made from our first build
             result.runs["build"].append(run_stage("build", data, site))
             floor_config = make_floor(site, here / "floor")
-            result.runs["floor"].append(run_stage("floor", floor_config))
-        else:  # then they take turns going first, so neither always meets a warmer machine
-            builds = [("build", data, site), ("floor", floor_config)]
-            for stage, *paths in builds[:: 1 if rep % 2 else -1]:
-                result.runs[stage].append(run_stage(stage, *paths))
+            builds = [("floor", "floor", (floor_config,)), with_stats]
+        else:  # then they take turns going first, so none always meets a warmer machine
+            builds = [("build", "build", (data, site)), ("floor", "floor", (floor_config,))]
+            builds.append(with_stats)
+            turn = (rep - 1) % len(builds)
+            builds = builds[turn:] + builds[:turn]
+        for key, stage, paths in builds:
+            result.runs[key].append(run_stage(stage, *paths))
     sheets.close()
     result.ours, result.floor = measure_site(site), measure_site(floor_site)
+    result.with_stats = measure_site(site_stats)
     result.load = os.getloadavg()
     shutil.rmtree(here / "source", ignore_errors=True)
+    return result
+
+
+# --- the learning figures: `manabi stats` on a big export ------------------------------
+
+
+@dataclass
+class StatsResult:
+    people: int
+    courses_each: int
+    repeat: int
+    rows: int = 0
+    as_of: str = ""
+    export_mb: float = 0.0
+    made: bool = False  # the export was made by this run (else reused from the work folder)
+    columns: list[str] = field(default_factory=list)  # what ours reads, and so the floor
+    by: str = ""  # the floor's groupby column (the e-mail)
+    summed: str = ""  # and the column it sums (the minutes)
+    runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def median(self, stage: str, key: str = "seconds") -> float:
+        return statistics.median(run[key] for run in self.runs[stage])
+
+
+def read_columns(export: Path) -> dict[str, str]:
+    """What ``manabi stats`` reads of ``export``: field key → header, found by its own lookup."""
+    from manabi.stats import export as udemy
+
+    header, _ = udemy._read_header(export)
+    return udemy._columns(export, header)
+
+
+def bench_stats(people: int, repeat: int, work: Path, log) -> StatsResult:
+    """``manabi stats`` on an export of ``people`` × 10 courses for the 1× sheet, and the
+    floor: bare ``pandas.read_csv`` of the same columns and one ``groupby``.
+
+    The export is made once per work folder (not measured) and reused while the sheet
+    and the size are the same; every run of ours gets a fresh copy of the sheet's data.
+    """
+    from manabi.snapshot import STATS
+
+    here = work / "stats"
+    sheet, data = here / "sheet", here / "data"
+    export = here / f"export-{people}x{STATS_COURSES_EACH}.csv"
+    about = export.with_suffix(".json")
+    run_stage("sync", SAMPLE, sheet)  # the 1× sheet (writes nothing when unchanged)
+    wanted = {
+        "people": people,
+        "courses_each": STATS_COURSES_EACH,
+        "sheet": json.loads((sheet / "manifest.json").read_text(encoding="utf-8"))["hash"],
+    }
+    try:
+        known = json.loads(about.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    made = not export.exists() or {k: known.get(k) for k in wanted} != wanted
+    if made:
+        rows = people * STATS_COURSES_EACH
+        log(f"受講データ（{rows:,} 行）を作っています（計測しません）…")
+        export.unlink(missing_ok=True)
+        about.unlink(missing_ok=True)
+        drawn = run_stage("export", sheet, export, str(people), str(STATS_COURSES_EACH))
+        known = {**wanted, "rows": drawn["rows"], "day": drawn["day"]}
+        about.write_text(json.dumps(known), encoding="utf-8")
+    columns = read_columns(export)
+    result = StatsResult(
+        people=people,
+        courses_each=STATS_COURSES_EACH,
+        repeat=repeat,
+        rows=known["rows"],
+        as_of=known["day"],
+        export_mb=export.stat().st_size / 2**20,
+        made=made,
+        columns=sorted(set(columns.values())),
+        by=columns["email"],
+        summed=columns["minutes"],
+        runs={"stats": [], "stats_floor": []},
+    )
+    spec = json.dumps(
+        {"usecols": result.columns, "by": result.by, "sum": result.summed}, ensure_ascii=False
+    )
+    for rep in range(1, repeat + 1):
+        log(f"  受講データの集計: {rep}/{repeat} 回目")
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.copytree(sheet, data, ignore=shutil.ignore_patterns(STATS))
+        runs = [
+            ("stats", ("stats", export, data, result.as_of)),
+            ("stats_floor", ("stats-floor", export, spec)),
+        ]
+        for key, (stage, *args) in runs[:: 1 if rep % 2 else -1]:  # each goes first in turn
+            result.runs[key].append(run_stage(stage, *args))
+        if not (data / STATS / f"{result.as_of}.json").is_file():
+            raise SystemExit(f"manabi stats が {data / STATS} に集計を書き出していません")
+    result.load = os.getloadavg()
     return result
 
 
@@ -450,7 +644,9 @@ def _ratio_mark(value: float, target: float) -> str:
     return f"{value:.2f} {'✓' if value <= target else '✗'}"
 
 
-def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[str]]]]:
+def tables(
+    results: list[ScaleResult], stats: StatsResult
+) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for the figures and the ratios; shared by the terminal and the page."""
     head = ["項目", *(f"{r.scale}×" for r in results)]
 
@@ -483,9 +679,23 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
         row("再 sync・変更なし (s)", "{:.2f}", lambda r: r.median("resync")),
         row("再 sync・コマンド全体 (s)", "{:.2f}", lambda r: r.median("resync", "process_seconds")),
         row("再 sync で変わったファイル", "{}", lambda r: r.resync_touched),
+        row(
+            "受講状況の記録（日数 / 最新の受講データの行数）",
+            "{}",
+            lambda r: f"{r.records.get('records', 0)} / {r.records.get('rows', 0):,}",
+        ),
         *both("build {} 実時間 (s)", "{:.2f}"),
         *both("build {} コマンド全体 (s)", "{:.2f}", "process_seconds"),
         *both("build {} CPU (s)", "{:.2f}", "cpu_seconds"),
+        row("build 受講状況あり 実時間 (s)", "{:.2f}", lambda r: r.median("build_stats")),
+        row(
+            "build 受講状況あり コマンド全体 (s)",
+            "{:.2f}",
+            lambda r: r.median("build_stats", "process_seconds"),
+        ),
+        row(
+            "build 受講状況あり CPU (s)", "{:.2f}", lambda r: r.median("build_stats", "cpu_seconds")
+        ),
         *both("1 ページあたり {} 実時間 (ms)", "{:.2f}", per_page=True),
         *both("1 ページあたり {} CPU (ms)", "{:.2f}", "cpu_seconds", per_page=True),
         row("平均ページ ours (KB)", "{:.1f}", lambda r: r.ours.entity_avg_kb),
@@ -499,6 +709,11 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
         row("検索インデックス ours (MB)", "{:.2f}", lambda r: r.ours.search_index_mb),
         row("検索インデックス floor (MB)", "{:.2f}", lambda r: r.floor.search_index_mb),
         row("サイト全体 ours (MB)", "{:.1f}", lambda r: r.ours.total_mb),
+        row(
+            "ページ数・サイト全体 受講状況あり",
+            "{}",
+            lambda r: f"{r.with_stats.pages:,} / {r.with_stats.total_mb:.1f} MB",
+        ),
         row("最大メモリ 読み込み+検証 (MB)", "{:.0f}", lambda r: r.median("check", "max_rss_mb")),
         row(
             "最大メモリ Google Sheets 読み込み+検証 (MB)",
@@ -507,6 +722,11 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
         ),
         row("最大メモリ sync (MB)", "{:.0f}", lambda r: r.median("sync", "max_rss_mb")),
         *both("最大メモリ build {} (MB)", "{:.0f}", "max_rss_mb"),
+        row(
+            "最大メモリ build 受講状況あり (MB)",
+            "{:.0f}",
+            lambda r: r.median("build_stats", "max_rss_mb"),
+        ),
         *both("build {} の import 後の増え (MB)", "{:.0f}", "grown_mb"),
         row("繰り返し回数", "{}", lambda r: r.repeat),
         row("負荷（uptime 1/5/15 分）", "{}", lambda r: " ".join(f"{x:.2f}" for x in r.load)),
@@ -557,10 +777,24 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
     listings = [
         [name, *(f"{r.ours.listings.get(name, 0):,.0f}" for r in results)] for name in names
     ]
+    with_stats = [
+        row(
+            label,
+            "{}",
+            lambda r, key=key: _ratio_mark(r.with_stats_ratio(key), STATS_BUILD_TARGET),
+        )
+        for label, key in (
+            ("build 実時間", "seconds"),
+            ("build コマンド全体（起動・import 込み）", "process_seconds"),
+            ("build CPU 時間", "cpu_seconds"),
+            ("最大メモリ（build）", "max_rss_mb"),
+        )
+    ]
     out = [
         ("計測値（中央値）", head, figures),
         ("一覧ページの大きさ (KB): 件数に比例して大きくなる設計、比の対象外", head, listings),
         (f"比: ours / floor（目標 ≤ {FLOOR_TARGET}）", head, floor_ratios),
+        (f"比: 受講状況あり / なし（目標 ≤ {STATS_BUILD_TARGET}）", head, with_stats),
     ]
     base = results[0]
     if len(results) > 1:
@@ -597,7 +831,47 @@ def tables(results: list[ScaleResult]) -> list[tuple[str, list[str], list[list[s
             ),
         ]
         out.append((f"比: 1 ページあたりの伸び（目標 ≤ {GROWTH_TARGET}）", grow_head, growth))
-    return out
+    return out + stats_tables(stats)
+
+
+def stats_tables(stats: StatsResult) -> list[tuple[str, list[str], list[list[str]]]]:
+    """What the export was, then ours beside the floor and their ratios."""
+    about = [
+        ["行数", f"{stats.rows:,}"],
+        ["人数 × 1 人あたりの講座", f"{stats.people:,} × {stats.courses_each}"],
+        ["大きさ (MB)", f"{stats.export_mb:.0f}"],
+        ["集計日（--as-of）", stats.as_of],
+        ["読む列（ours も floor も）", f"{len(stats.columns)} 列"],
+        ["受講データ", "この回に作成" if stats.made else "作業フォルダのものを再利用"],
+        ["繰り返し回数", str(stats.repeat)],
+        ["負荷（uptime 1/5/15 分）", " ".join(f"{x:.2f}" for x in stats.load)],
+    ]
+
+    def line(
+        label: str, fmt: str, key: str, target: float | None = STATS_FLOOR_TARGET
+    ) -> list[str]:
+        ours, floor = stats.median("stats", key), stats.median("stats_floor", key)
+        if floor <= 0:  # a small export need not grow the floor past its imports
+            ratio = "—"
+        else:
+            ratio = _ratio_mark(ours / floor, target) if target else f"{ours / floor:.2f}"
+        return [label, fmt.format(ours), fmt.format(floor), ratio]
+
+    figures = [
+        line("実時間 (s)", "{:.2f}", "seconds"),
+        line("コマンド全体（起動・import 込み） (s)", "{:.2f}", "process_seconds"),
+        line("CPU 時間 (s)", "{:.2f}", "cpu_seconds"),
+        line("最大メモリ (MB)", "{:.0f}", "max_rss_mb"),
+        line("import 後の増え (MB)", "{:.0f}", "grown_mb", None),
+    ]
+    return [
+        ("受講データの集計: 使った受講データ（合成）", ["項目", "値"], about),
+        (
+            f"受講データの集計: ours / floor（中央値、目標 ≤ {STATS_FLOOR_TARGET:g}）",
+            ["項目", "ours", "floor", "ours / floor"],
+            figures,
+        ),
+    ]
 
 
 def _rows_label(r: ScaleResult) -> str:
@@ -611,9 +885,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def format_text(results: list[ScaleResult]) -> str:
+def format_text(results: list[ScaleResult], stats: StatsResult) -> str:
     lines = []
-    for title, head, rows in tables(results):
+    for title, head, rows in tables(results, stats):
         widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
         lines.append(f"\n{title}")
         for r in [head, *rows]:
@@ -627,7 +901,9 @@ def format_text(results: list[ScaleResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_markdown(results: list[ScaleResult], info: dict[str, str], command: str) -> str:
+def format_markdown(
+    results: list[ScaleResult], stats: StatsResult, info: dict[str, str], command: str
+) -> str:
     parts = [
         "---",
         "title: ベンチマーク（規模と速度）",
@@ -643,6 +919,10 @@ def format_markdown(results: list[ScaleResult], info: dict[str, str], command: s
         "floor は、同じページ本文を静的な Markdown（生の HTML）として置き、",
         "同じテーマ設定・検索プラグイン・ナビゲーションの形で、データ処理もマクロもなしに",
         "素の Material で作ったときの値です。",
+        "「受講状況あり」は、同じスナップショットに、その倍率のシート用に作った合成の受講データから",
+        "`manabi stats` で集計した記録（`data/stats/`、月ごと）を加えて作ったときの値です。",
+        f"受講データの集計は、合成の受講データ（{stats.rows:,} 行）を `manabi stats` で集計したとき（ours）と、",
+        "同じ列を素の `pandas.read_csv` で読んで `groupby` を 1 回したとき（floor）の比較です。",
         "",
         f"実行したコマンド: `{command}`",
         "",
@@ -653,7 +933,7 @@ def format_markdown(results: list[ScaleResult], info: dict[str, str], command: s
         *(f"| {key} | {value} |" for key, value in info.items()),
         "",
     ]
-    for title, head, rows in tables(results):
+    for title, head, rows in tables(results, stats):
         parts += [f"## {title}", "", "| " + " | ".join(head) + " |"]
         parts.append("| " + " | ".join(["---"] + ["--:"] * (len(head) - 1)) + " |")
         parts += ["| " + " | ".join(r) + " |" for r in rows]
@@ -677,6 +957,19 @@ def format_markdown(results: list[ScaleResult], info: dict[str, str], command: s
         "- 「平均ページ」「最大ページ」は部署・分野・講座のページ（1 件 1 ページ）のみ。",
         "  トップ・部署一覧・講座一覧・相談窓口などの一覧ページは、件数に比例して大きくなる設計なので別に示します。",
         "- 検索インデックス（`search/search_index.json`）は全ページの本文を含み、ページを開くたびに読み込まれます。",
+        "- 「受講状況あり」の受講データは `manabi.stats.synthetic` の架空の職員（部署ごとに人数が違う、サンプルと同じ形）で、",
+        "  倍率とともに人数も増えます。"
+        + "・".join(f"{d.month} 月 {d.day} 日" for d in RECORD_DAYS)
+        + "の記録を `manabi stats` で作ります。",
+        "  「受講状況あり / なし」は、同じ回に順番を入れ替えながら測った build どうしの比です。",
+        f"- 受講データの集計の受講データは、1 倍のシートの部署と講座に {stats.people:,} 人 × "
+        f"{stats.courses_each} 講座の架空の職員を割り当てたもので、",
+        "  すべての行がそろう日にダウンロードしたものとしています（作るのは作業フォルダごとに 1 回で、計測しません）。",
+        "  ours は `manabi stats 受講データ --data <1 倍のデータのコピー> --as-of <集計日>` のコマンドそのもの",
+        "  （毎回新しいデータのコピーに書き出す）、floor は同じ列を `pandas.read_csv(path, usecols=…)` で読み、",
+        f"  `{stats.by}` ごとに `{stats.summed}` を `groupby(…).sum()` したものです。"
+        "ours と floor は交互に先に実行します。",
+        f"  読む列: {'、'.join(f'`{c}`' for c in stats.columns)}。",
         "- 2 コアのマシンを他の作業と共有して測っています。絶対値よりも、同じ回に測った floor との比を見てください。",
         "",
     ]
@@ -706,8 +999,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, help=f"結果のページ（既定: {RESULTS.relative_to(ROOT)}）"
     )
+    parser.add_argument(
+        "--stats-people",
+        type=int,
+        help=f"受講データの集計に使う人数（× {STATS_COURSES_EACH} 講座。既定: "
+        f"{STATS_PEOPLE:,}、--quick では {STATS_PEOPLE_QUICK:,}）",
+    )
     parser.add_argument("--json", type=Path, help="生の結果を JSON で書き出す先")
-    parser.add_argument("--work", type=Path, help="作業フォルダ（指定すると残します）")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="作業フォルダ（指定すると残し、受講データの集計に使う大きな受講データを次回も使います）",
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args(argv)
     if args.stage:  # we are a child
@@ -719,6 +1022,7 @@ def main(argv: list[str] | None = None) -> int:
         {int(s) for s in (args.scales or ("1" if args.quick else "1,10,100")).split(",")}
     )
     repeat = 1 if args.quick else args.repeat
+    people = args.stats_people or (STATS_PEOPLE_QUICK if args.quick else STATS_PEOPLE)
     out = args.out or RESULTS
 
     def log(message: str) -> None:
@@ -730,19 +1034,22 @@ def main(argv: list[str] | None = None) -> int:
         work = args.work or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="manabi-bench-"))
         )
+        work = work.resolve()  # the children run in the repository
         work.mkdir(parents=True, exist_ok=True)
         results = []
         for scale in scales:
             times = args.repeat_large if scale >= LARGE and not args.quick else repeat
             log(f"{scale}× を計測しています（{times} 回）…")
             results.append(bench_scale(scale, times, work, log))
+        log(f"受講データの集計を計測しています（{repeat} 回）…")
+        stats = bench_stats(people, repeat, work, log)
     info = machine()
     info["負荷（開始時 → 終了時, 1/5/15 分）"] = (
         " ".join(f"{x:.2f}" for x in started)
         + " → "
         + " ".join(f"{x:.2f}" for x in os.getloadavg())
     )
-    print(format_text(results))
+    print(format_text(results, stats))
     shown, given = [], list(argv if argv is not None else sys.argv[1:])
     while given:  # the options that change the figures; not where files went
         option = given.pop(0)
@@ -753,11 +1060,15 @@ def main(argv: list[str] | None = None) -> int:
         shown.append(option)
     command = " ".join(["python scripts/bench.py", *shown])
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(format_markdown(results, info, command.strip()), encoding="utf-8")
+    out.write_text(format_markdown(results, stats, info, command.strip()), encoding="utf-8")
     print(f"結果を書き出しました: {out}")
     if args.json:
         args.json.write_text(
-            json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1),
+            json.dumps(
+                {"scales": [asdict(r) for r in results], "stats": asdict(stats)},
+                ensure_ascii=False,
+                indent=1,
+            ),
             encoding="utf-8",
         )
     return 0

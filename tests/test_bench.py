@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from tests.helpers import ROOT, SAMPLE
 def test_the_bench_prints_its_table_and_ratios_and_writes_the_results_page(
     tmp_path: Path,
 ) -> None:
-    out = tmp_path / "benchmark.md"
+    out, raw = tmp_path / "benchmark.md", tmp_path / "bench.json"
     proc = subprocess.run(
         [
             sys.executable,
@@ -28,6 +29,8 @@ def test_the_bench_prints_its_table_and_ratios_and_writes_the_results_page(
             "1,2",
             "--out",
             out,
+            "--json",
+            raw,
             "--work",
             tmp_path / "work",
         ],
@@ -38,9 +41,25 @@ def test_the_bench_prints_its_table_and_ratios_and_writes_the_results_page(
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     printed = proc.stdout
-    for heading in ("計測値（中央値）", "比: ours / floor", "比: 1 ページあたりの伸び"):
+    headings = (
+        "計測値（中央値）",
+        "比: ours / floor",
+        "比: 受講状況あり / なし（目標 ≤ 1.15）",
+        "比: 1 ページあたりの伸び",
+        "受講データの集計: 使った受講データ（合成）",
+        "受講データの集計: ours / floor（中央値、目標 ≤ 2）",
+    )
+    for heading in headings:
         assert heading in printed
-    for label in ("build ours 実時間 (s)", "build floor 実時間 (s)", "再 sync・変更なし (s)"):
+    labels = (
+        "build ours 実時間 (s)",
+        "build floor 実時間 (s)",
+        "再 sync・変更なし (s)",
+        "build 受講状況あり 実時間 (s)",
+        "build 受講状況あり CPU (s)",
+        "最大メモリ build 受講状況あり (MB)",
+    )
+    for label in labels:
         assert label in printed
     assert "2× / 1×" in printed
     # Both builds made the same pages; an unchanged re-sync touched no file.
@@ -57,11 +76,35 @@ def test_the_bench_prints_its_table_and_ratios_and_writes_the_results_page(
     )
     one, two = map(float, answered.split()[-2:])
     assert 0 < one < two, answered
+    # Built with four monthly records of an export made for each scaled sheet.
+    records = next(line for line in printed.splitlines() if line.startswith("受講状況の記録"))
+    assert re.findall(r"(\d+) / [\d,]+", records) == ["4", "4"], records
+    assert len(list((tmp_path / "work" / "x2" / "data-stats" / "stats").glob("*.json"))) == 4
+    # The export's aggregation, ours beside the floor: the small export of --quick.
+    rows = next(line for line in printed.splitlines() if line.startswith("行数"))
+    assert rows.split()[-1] == "20,000", rows
+    for label in ("実時間 (s)", "CPU 時間 (s)", "最大メモリ (MB)"):
+        line = next(line for line in printed.splitlines() if line.startswith(label))
+        assert re.search(r"[\d.]+ +[\d.]+ +[\d.]+ [✓✗]$", line), line
+
+    figures = json.loads(raw.read_text(encoding="utf-8"))
+    assert [s["scale"] for s in figures["scales"]] == [1, 2]
+    for scale in figures["scales"]:
+        assert len(scale["runs"]["build_stats"]) == 1 and scale["records"]["records"] == 4
+    stats = figures["stats"]
+    assert stats["rows"] == 20_000 and stats["people"] == 2_000
+    assert [len(stats["runs"][k]) for k in ("stats", "stats_floor")] == [1, 1]
+    assert all(run["max_rss_mb"] > 0 for k in ("stats", "stats_floor") for run in stats["runs"][k])
+    assert stats["runs"]["stats_floor"][0]["groups"] == 2_000  # minutes summed per person
+    # The floor reads what ours reads, and that is never a name.
+    assert {"User Email", "Minutes Video Consumed"} <= set(stats["columns"])
+    assert not {"User First Name", "User Last Name"} & set(stats["columns"])
 
     page = out.read_text(encoding="utf-8")
     assert page.startswith("---\ntitle: ベンチマーク")
     assert "## 計測した環境" in page and "| CPU |" in page and "| mkdocs-material |" in page
     assert "2× / 1×" in page
+    assert "## 比: 受講状況あり / なし" in page and "## 受講データの集計: ours / floor" in page
     assert "{{" not in page  # hand-written pages are rendered by mkdocs-macros
     assert not (tmp_path / "work" / "x1" / "source").exists()  # the workbook copies are cleaned
 
