@@ -539,8 +539,7 @@ def read_columns(export: Path) -> dict[str, str]:
     """What ``manabi stats`` reads of ``export``: field key → header, found by its own lookup."""
     from manabi.stats import export as udemy
 
-    header, _ = udemy._read_header(export)
-    return udemy._columns(export, header)
+    return udemy.columns_read(export)[2]
 
 
 def bench_stats(people: int, repeat: int, work: Path, log) -> StatsResult:

@@ -585,14 +585,21 @@ class _Reader:
         )
 
 
-def read_export(path: Path | str) -> Activity:
-    """Read the export at ``path``; raises :class:`ExportError` or :class:`ExportInvalid`."""
+def columns_read(path: Path | str) -> tuple[list[str], str, dict[str, str]]:
+    """The header, the encoding that reads it, and the columns :func:`read_export`
+    reads (field key → header as found); refuses what is not this report."""
     path = Path(path)
     error = _open_error(path)
     if error:
         raise error
     header, encoding = _read_header(path)
-    columns = _columns(path, header)
+    return header, encoding, _columns(path, header)
+
+
+def read_export(path: Path | str) -> Activity:
+    """Read the export at ``path``; raises :class:`ExportError` or :class:`ExportInvalid`."""
+    path = Path(path)
+    header, encoding, columns = columns_read(path)
     for attempt in ENCODINGS[ENCODINGS.index(encoding) :]:
         reader = _Reader(path, header, columns)
         try:
