@@ -143,3 +143,17 @@ def test_dates_are_days_in_tokyo(text: str, day: int) -> None:
 def test_text_that_is_no_date_is_flagged(text: str) -> None:
     days, bad = parse_days(np.array([text], dtype=object))
     assert bool(bad[0]) and int(days[0]) == NO_DAY
+
+
+def test_a_column_mixing_udemys_form_with_others_is_read_row_by_row() -> None:
+    texts = [
+        "2026-11-30 15:00:00+00:00",  # Udemy's form: parsed for the whole column at once
+        "",
+        "2026/12/1",
+        "not a date",
+        "2026-11-30T14:59:59Z",
+        "2026-11-30 15:00:00+00:00",
+    ]
+    days, bad = parse_days(np.array(texts, dtype=object))
+    assert days.tolist() == [DAY, NO_DAY, DAY, NO_DAY, DAY - 1, DAY]
+    assert bad.tolist() == [False, False, False, True, False, False]
