@@ -43,3 +43,18 @@ def recover(target: Path) -> None:
     retired = _retired(target)
     if not target.exists() and retired.is_dir():
         os.rename(retired, target)
+
+
+def clear_staging(target: Path) -> list[Path]:
+    """Remove the staging folders of replacements that died before their renames.
+
+    Only for a caller that knows no other replacement of ``target`` is under way
+    (``manabi publish`` holds its lock); returns what was removed.
+    """
+    target = Path(target).resolve()
+    if not target.parent.is_dir():
+        return []
+    stale = sorted(target.parent.glob(f".{target.name}.new-*"))
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale

@@ -178,6 +178,41 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from manabi.publish import run, share
+
+    data = Path(args.data)
+    outcome = run.publish(
+        run.Options(
+            source=args.source,
+            target=Path(args.target),
+            data=data,
+            site=Path(args.site_dir) if args.site_dir else data.resolve().parent / "site",
+            config=Path(args.config),
+            keep=args.keep,
+            stats_dir=Path(args.stats_dir) if args.stats_dir else None,
+            settle=share.Settle(args.settle, args.settle_limit),
+            wait=args.wait,
+        )
+    )
+    for detail in outcome.details:
+        print(detail, file=sys.stderr)
+    # One line per run for the journal (systemd) or the mail (cron): what changed and
+    # which release is live, or why nothing was published.
+    print(f"manabi publish: {' '.join(outcome.line.split())}")
+    return outcome.code
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"0 から 3600 までの秒数を指定してください: {text}")
+    return value
+
+
 def _day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -304,6 +339,56 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="公開中より古いデータでも公開します")
     p.add_argument("--rollback", action="store_true", help="前のリリースに戻します")
     p.set_defaults(func=cmd_deploy, usage_error=p.error)
+
+    p = sub.add_parser(
+        "publish",
+        help="読み込み・集計・サイト作成・公開を 1 回で行います（庁内サーバーの定期実行向け）",
+        description="共有フォルダなどのスプレッドシートを読み、確認してから data/ に書き出し、"
+        "--stats-dir があれば受講データを集計し、変わったときだけサイトを作って公開先の current を切り替えます。"
+        "結果は 1 行で表示します。終了コード: 0 公開したか変更なし、1 公開を止めた（シートの誤りなど）、"
+        "2 読めない・書けない。どの失敗でも、公開中のサイトは前のままです。",
+    )
+    p.add_argument("source", metavar="SOURCE", help=source_help)
+    p.add_argument(
+        "target", metavar="TARGET", help="公開先（Web サーバーは TARGET/current を見せます）"
+    )
+    p.add_argument("--data", default="data", help="データのフォルダ（既定: data）")
+    p.add_argument(
+        "--site-dir",
+        metavar="DIR",
+        help="サイトを作るフォルダ（既定: データのフォルダの隣の site）",
+    )
+    p.add_argument("--config", default="mkdocs.yml", help="MkDocs の設定ファイル")
+    p.add_argument(
+        "--keep", type=_positive, default=5, metavar="N", help="残すリリースの数（既定: 5）"
+    )
+    p.add_argument(
+        "--stats-dir",
+        metavar="DIR",
+        help="Udemy Business の受講データ（.csv）を置くフォルダ。いちばん新しいものを集計します",
+    )
+    p.add_argument(
+        "--settle",
+        type=_seconds,
+        default=3.0,
+        metavar="秒",
+        help="ファイルの大きさと更新日時がこの秒数変わらなくなってから読みます（既定: 3）",
+    )
+    p.add_argument(
+        "--settle-limit",
+        type=_seconds,
+        default=60.0,
+        metavar="秒",
+        help="変わり続けるファイルを待つ最長の秒数（既定: 60）",
+    )
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        default=0.0,
+        metavar="秒",
+        help="別の公開が実行中のとき、終わるのを待つ最長の秒数（既定: 0 = 待たずに終わる）",
+    )
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser(
         "stats",

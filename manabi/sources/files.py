@@ -16,12 +16,27 @@ from manabi.errors import SourceError
 from manabi.sources import Table, Workbook
 
 WORKBOOK_ENGINES = {".xlsx": "openpyxl", ".xlsm": "openpyxl", ".ods": "odf"}
+# An .xlsx saved with a password is not a zip at all: Office wraps the encrypted
+# workbook in an OLE2 compound file (the old .xls container) whose stream
+# "EncryptedPackage" holds it ([MS-OFFCRYPTO] 2.3.4.4). The signature and the
+# stream's name (UTF-16LE in the directory) tell it apart from an old .xls.
+# A byte search, not olefile: two constants do not justify a dependency.
+_OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def is_office_lock_file(path: Path) -> bool:
+    """Excel's owner file (``~$name.xlsx``) and LibreOffice's (``.~lock.name#``)
+    exist while someone has the workbook open; they are never data."""
+    return path.name.startswith(("~$", ".~lock."))
 
 
 def read_csv_folder(folder: Path) -> Workbook:
     """Each ``<tab>.csv`` in ``folder`` is one tab (UTF-8, with or without BOM)."""
     tables: dict[str, Table] = {}
     for path in sorted(folder.glob("*.csv")):
+        if is_office_lock_file(path):
+            continue
         try:
             # utf-8-sig: Excel saves "CSV UTF-8" with a byte-order mark.
             with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -50,6 +65,7 @@ def read_csv_folder(folder: Path) -> Workbook:
 def read_workbook(path: Path) -> Workbook:
     """Every tab of an ``.xlsx``/``.ods`` workbook, values as the cells hold them."""
     engine = WORKBOOK_ENGINES[path.suffix.lower()]
+    _refuse_other_containers(path)
     try:
         frames = pd.read_excel(
             path,
@@ -72,3 +88,27 @@ def read_workbook(path: Path) -> Workbook:
         for name, frame in frames.items()
     }
     return Workbook(origin=str(path), tables=tables)
+
+
+def _refuse_other_containers(path: Path) -> None:
+    """A password-protected workbook, or an old .xls under a new name, said as such."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_OLE2_SIGNATURE))
+            if head != _OLE2_SIGNATURE:
+                return
+            handle.seek(0)
+            body = handle.read()
+    except OSError:
+        return  # read_excel below reports it
+    if _ENCRYPTED_PACKAGE in body:
+        raise SourceError(
+            f"「{path.name}」はパスワードで保護されているため読めません。"
+            "Excel で開き、「ファイル」→「情報」→「ブックの保護」→「パスワードを使用して暗号化」で"
+            "パスワードを消して（空にして）保存し直してください。"
+            "LibreOffice では「名前を付けて保存」で「パスワード付きで保存」のチェックを外します。"
+        )
+    raise SourceError(
+        f"「{path.name}」は古い Excel 97-2003 形式（.xls）のファイルです。"
+        "Excel で開き、「名前を付けて保存」で「Excel ブック（*.xlsx）」を選んで保存し直してください。"
+    )

@@ -1,0 +1,89 @@
+"""Reading from a shared drive: only complete, settled files.
+
+Excel saves by writing a temporary file and renaming it over the workbook
+(for a moment the workbook is not there at all), and keeps ``~$name.xlsx``
+beside it while it is open; LibreOffice keeps ``.~lock.name#``. A file is
+read only once its size and modification time have stayed the same for
+``quiet`` seconds (looking at most ``limit`` seconds), and it is refused if
+they change while it is read. Lock files are never taken for data.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from manabi.errors import SourceError
+from manabi.sources.files import is_office_lock_file
+
+State = tuple[tuple[str, int, int], ...]  # (name, size, mtime_ns) of every file read
+
+
+class NotSettled(SourceError):
+    """The file kept changing (being saved or copied); nothing was read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settle:
+    quiet: float = 3.0  # seconds without a change in size or time
+    limit: float = 60.0  # the longest a run waits for that
+
+
+def files_of(source: Path) -> list[Path]:
+    """The files a source is read from: the workbook, or the CSV files of a folder."""
+    if source.is_dir():
+        return sorted(p for p in source.glob("*.csv") if p.is_file() and not is_office_lock_file(p))
+    return [source]
+
+
+def state(source: Path) -> State:
+    seen = []
+    for path in files_of(Path(source)):
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            continue  # mid-save (renamed away for a moment): a change like any other
+        seen.append((path.name, info.st_size, info.st_mtime_ns))
+    return tuple(seen)
+
+
+def wait_settled(source: Path, settle: Settle) -> State:
+    """The state of ``source`` once it has not changed for ``settle.quiet`` seconds."""
+    start = since = time.monotonic()
+    last = state(source)
+    while time.monotonic() - since < settle.quiet:
+        if time.monotonic() - start >= settle.limit:
+            raise NotSettled(
+                f"「{Path(source).name}」は {settle.limit:g} 秒のあいだ変わり続けていたため"
+                "（保存やコピーの途中）、読みませんでした。次の実行でもう一度読みます。"
+            )
+        time.sleep(min(0.5, max(settle.quiet / 5, 0.01)))
+        now = state(source)
+        if now != last:
+            last, since = now, time.monotonic()
+    return last
+
+
+def check_unchanged(source: Path, before: State) -> None:
+    """Refuse what was read if the file changed while it was being read."""
+    if state(source) != before:
+        raise NotSettled(
+            f"「{Path(source).name}」が読み込みの途中で変わったため（保存の途中）、"
+            "使いませんでした。次の実行でもう一度読みます。"
+        )
+
+
+def newest_export(folder: Path) -> Path | None:
+    """The export a run uses: the newest ``*.csv`` by modification time (a copy
+    keeps the download's time), the name sorting last on a tie; hidden files
+    and Office lock files are not exports."""
+    candidates = [
+        p
+        for p in Path(folder).iterdir()
+        if p.suffix.lower() == ".csv"
+        and not p.name.startswith(".")
+        and not is_office_lock_file(p)
+        and p.is_file()
+    ]
+    return max(candidates, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
