@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
 
 from manabi.errors import SourceError
 from manabi.sources import Table, a1, cell_text, column_letter, read_source
-from tests.helpers import MINIMAL, SAMPLE
+from tests.grids import read_folder, write_xlsx
+from tests.helpers import MINIMAL, SAMPLE, require, run_cli
 
 
 def test_column_letters_follow_the_spreadsheet_alphabet() -> None:
@@ -115,3 +120,45 @@ def test_a_csv_that_is_not_utf8_asks_to_save_as_utf8(tmp_path: Path) -> None:
 
 def test_the_minimal_fixture_is_a_complete_workbook() -> None:
     assert len(read_source(str(MINIMAL)).tables) == 10
+
+
+def test_a_password_protected_workbook_says_so_and_how_to_fix_it(tmp_path: Path, capsys) -> None:
+    plain = write_xlsx(read_folder(MINIMAL), tmp_path / "plain.xlsx")
+    locked = tmp_path / "まなび.xlsx"
+    with plain.open("rb") as source, locked.open("wb") as out:
+        OOXMLFile(source).encrypt(
+            "himitsu", out
+        )  # what Excel writes for 「パスワードを使用して暗号化」
+    assert locked.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # not a zip any more
+
+    assert run_cli("check", locked) == 2
+    err = capsys.readouterr().err
+    assert "「まなび.xlsx」はパスワードで保護されているため読めません。" in err
+    assert "パスワードを消して（空にして）保存し直してください" in err
+    assert "壊れている" not in err and "Traceback" not in err
+    assert run_cli("check", plain) == 0  # the same workbook without the password is fine
+
+
+def test_an_old_xls_saved_as_xlsx_is_named_as_such(tmp_path: Path) -> None:
+    require(bool(shutil.which("soffice")), "LibreOffice (soffice)", "MANABI_REQUIRE_LIBREOFFICE")
+    plain = write_xlsx(read_folder(MINIMAL), tmp_path / "book.xlsx")
+    out = tmp_path / "xls"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out), str(plain)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    renamed = (out / "book.xls").rename(tmp_path / "renamed.xlsx")  # Excel 97-2003, wrong name
+    with pytest.raises(SourceError) as refused:
+        read_source(str(renamed))
+    assert "「renamed.xlsx」は古い Excel 97-2003 形式（.xls）のファイルです。" in str(refused.value)
+
+
+def test_office_lock_files_in_a_csv_folder_are_not_tabs(tmp_path: Path) -> None:
+    folder = tmp_path / "sheet"
+    shutil.copytree(MINIMAL, folder)
+    # Excel keeps "~$講座.csv" (binary, not UTF-8) beside a CSV it has open.
+    (folder / "~$講座.csv").write_bytes(b"\x0b\x83\x8esecretariat" + bytes(150))
+    assert set(read_source(str(folder)).tables) == set(read_source(str(MINIMAL)).tables)
