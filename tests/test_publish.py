@@ -377,3 +377,27 @@ def test_the_service_is_sandboxed_to_the_data_folder_and_target():
     assert command[3] == "/srv/manabi"  # TARGET
     for key in ("NoNewPrivileges", "PrivateTmp", "ProtectHome", "PrivateDevices"):
         assert settings[key] == "yes", key
+
+
+def test_an_unusable_export_holds_back_one_run_then_only_warns(published):
+    server = published
+    release = server.live()
+    exports = server.workbook.parent / "udemy"
+    exports.mkdir()
+    (exports / "users.csv").write_text("Name,Email\n架空 職員,a@example.invalid\n", "utf-8")
+    save(sheet(c001="集計を待つ名前"), server.workbook)
+
+    held = server.run("--stats-dir", str(exports))
+    assert held.returncode == 2, held.stdout + held.stderr
+    line = journal_line(held)
+    assert "公開しませんでした: 受講データ「users.csv」:" in line
+    assert "次の実行からは注意だけにしてシートの変更を公開します" in line
+    assert server.live() == release
+    assert "架空" not in held.stdout + held.stderr  # never a value from the export
+
+    again = server.run("--stats-dir", str(exports))
+    assert again.returncode == 0, again.stdout + again.stderr
+    line = journal_line(again)
+    assert "公開しました: 前の実行で読み込んだシートの変更（講座 1件更新）" in line
+    assert "注意: 受講データ「users.csv」を使えないため、受講状況は前のままです" in line
+    assert "集計を待つ名前" in server.page("courses", "c001")

@@ -36,6 +36,7 @@ class Run:
     code: int
     line: str
     details: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # short, added to the line
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ class Options:
 
 
 def publish(options: Options) -> Run:
-    """One run, under the lock; never raises a :class:`ManabiError`."""
+    """One run, under the lock; never raises a :class:`ManabiError` or an ``OSError``."""
     path = lock.lock_path(options.data)
     try:
         with lock.exclusive(path, options.wait) as held:
@@ -62,13 +63,26 @@ def publish(options: Options) -> Run:
                     f"何もしませんでした: 別の公開（プロセス {lock.holder(path)}）が実行中です"
                     "（終わりしだい、次の実行が続きを行います）。",
                 )
-            return _steps(options)
+            try:
+                run = _steps(options)
+            except ManabiError as exc:
+                return Run(UNREADABLE, f"公開しませんでした: {exc}")
+            except OSError as exc:
+                return Run(
+                    UNREADABLE,
+                    f"公開しませんでした: 「{exc.filename or '?'}」を読み書きできません"
+                    f"（{exc.strerror or type(exc).__name__}）。空き容量と権限を確かめてください。"
+                    "公開中のサイトは前のままです。",
+                )
     except OSError as exc:  # the lock's folder: not writable, not there
         return Run(
             UNREADABLE,
             f"公開しませんでした: ロックファイル「{path}」を作れません（{exc.strerror}）。"
             "データのフォルダの場所と書き込み権限を確かめてください。",
         )
+    if run.alerts:
+        run.line += " 注意: " + "、".join(run.alerts) + "（詳しくは続きの出力）。"
+    return run
 
 
 def _steps(options: Options) -> Run:
@@ -80,7 +94,7 @@ def _steps(options: Options) -> Run:
         live = deploy.live_release(target)
     except deploy.DeployRefused as exc:
         return Run(REFUSED, f"公開しませんでした: {exc}")
-    kept = f"公開中のサイトは前のまま（{live or 'まだ公開していません'}）です。"
+    kept = _kept(live)
 
     # 1. sync: read a settled workbook, check it, write data/ only when it changed.
     try:
@@ -101,21 +115,32 @@ def _steps(options: Options) -> Run:
     except OSError as exc:
         return Run(UNREADABLE, f"公開しませんでした: データを書き出せません（{exc}）。{kept}")
     what = [changes.describe()] if synced else []
-    notes = [report.format_text(result.warnings)] if result.warnings else []
+    # The sheet's warnings with the run that read the change, not every 5 minutes after.
+    notes = [report.format_text(result.warnings)] if result.warnings and synced else []
+    alerts: list[str] = []
 
     # 2. stats: the newest export in the share, when asked.
     if options.stats_dir is not None:
-        stopped = _stats(options, snapshot.content_hash(result.data), what, notes)
+        stopped = _stats(options, snapshot.content_hash(result.data), what, notes, alerts)
         if stopped is not None:
             stopped.line += f" {kept}"
             stopped.details = notes + stopped.details
             return stopped
 
+    run = _build_and_deploy(options, snapshot.content_hash(result.data), live, what, notes)
+    run.alerts = alerts
+    return run
+
+
+def _build_and_deploy(
+    options: Options, digest: str, live: str | None, what: list[str], notes: list[str]
+) -> Run:
+    target = options.target
+    kept = _kept(live)
     # 3. build, only when the site is not already from this data, figures and pages.
     from manabi.build import build_site, is_current  # MkDocs is imported only here
     from manabi.stats import store
 
-    digest = snapshot.content_hash(result.data)
     if not is_current(options.site, digest, store.fingerprint(options.data), options.config):
         try:
             build_site(options.data, options.site, options.config)
@@ -142,6 +167,10 @@ def _steps(options: Options) -> Run:
         f"{outcome.release}（それまで: {outcome.left or 'なし'}{removed}）。",
         notes + outcome.notes,
     )
+
+
+def _kept(live: str | None) -> str:
+    return f"公開中のサイトは前のまま（{live or 'まだ公開していません'}）です。"
 
 
 def _manifest(site: Path) -> dict[str, object] | None:
@@ -201,7 +230,9 @@ def _save_state(data_dir: Path, state: dict[str, object]) -> None:
     os.replace(staging, path)
 
 
-def _stats(options: Options, sheet: str, what: list[str], notes: list[str]) -> Run | None:
+def _stats(
+    options: Options, sheet: str, what: list[str], notes: list[str], alerts: list[str]
+) -> Run | None:
     """Update the figures; None to go on publishing, or the run's end.
 
     As in the GitHub workflow: an export that cannot be used stops the run the
@@ -218,6 +249,8 @@ def _stats(options: Options, sheet: str, what: list[str], notes: list[str]) -> R
     except OSError as exc:
         return _refused_export(
             options,
+            alerts,
+            f"受講データの共有フォルダ「{folder}」",
             state,
             f"folder {folder}",
             UNREADABLE,
@@ -246,6 +279,8 @@ def _stats(options: Options, sheet: str, what: list[str], notes: list[str]) -> R
 
         return _refused_export(
             options,
+            alerts,
+            f"受講データ「{export.name}」",
             state,
             cause,
             REFUSED,
@@ -255,7 +290,14 @@ def _stats(options: Options, sheet: str, what: list[str], notes: list[str]) -> R
         )
     except (ExportError, share.NotSettled) as exc:
         return _refused_export(
-            options, state, cause, UNREADABLE, f"受講データ「{export.name}」: {exc}", notes
+            options,
+            alerts,
+            f"受講データ「{export.name}」",
+            state,
+            cause,
+            UNREADABLE,
+            f"受講データ「{export.name}」: {exc}",
+            notes,
         )
     state.pop("refused", None)
     state["stats_done"] = key
@@ -267,6 +309,8 @@ def _stats(options: Options, sheet: str, what: list[str], notes: list[str]) -> R
 
 def _refused_export(
     options: Options,
+    alerts: list[str],
+    what_file: str,
     state: dict[str, object],
     cause: str,
     code: int,
@@ -275,6 +319,7 @@ def _refused_export(
     details: list[str] | None = None,
 ) -> Run | None:
     if state.get("refused") == cause:
+        alerts.append(f"{what_file}を使えないため、受講状況は前のままです")
         notes.append(
             f"注意: {message} 前の実行から同じファイルのままなので、受講状況は前のまま、"
             "シートの変更は公開します。ファイルを置き換えるか削除してください。"
