@@ -87,3 +87,29 @@ def newest_export(folder: Path) -> Path | None:
         and p.is_file()
     ]
     return max(candidates, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m manabi.publish.share DIR``: the newest export's path, or nothing.
+
+    The GitHub workflow's stats job picks its export with this, so the rule
+    is written once for both ways of publishing.
+    """
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("使い方: python -m manabi.publish.share 受講データのフォルダ", file=sys.stderr)
+        return 2
+    try:
+        newest = newest_export(Path(args[0]))
+    except OSError as exc:
+        print(f"受講データのフォルダ「{args[0]}」を開けません（{exc.strerror}）。", file=sys.stderr)
+        return 2
+    if newest is not None:
+        print(newest)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
