@@ -52,17 +52,19 @@ def wait_settled(source: Path, settle: Settle) -> State:
     """The state of ``source`` once it has not changed for ``settle.quiet`` seconds."""
     start = since = time.monotonic()
     last = state(source)
-    while time.monotonic() - since < settle.quiet:
-        if time.monotonic() - start >= settle.limit:
+    while True:
+        now = time.monotonic()
+        if now - since >= settle.quiet:
+            return last
+        if now - start >= max(settle.limit, settle.quiet):  # a still file always passes
             raise NotSettled(
                 f"「{Path(source).name}」は {settle.limit:g} 秒のあいだ変わり続けていたため"
                 "（保存やコピーの途中）、読みませんでした。次の実行でもう一度読みます。"
             )
         time.sleep(min(0.5, max(settle.quiet / 5, 0.01)))
-        now = state(source)
-        if now != last:
-            last, since = now, time.monotonic()
-    return last
+        seen = state(source)
+        if seen != last:
+            last, since = seen, time.monotonic()
 
 
 def check_unchanged(source: Path, before: State) -> None:
