@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint serve bench lock clean sample-stats
+.PHONY: site test lint serve bench lock clean sample-stats lighthouse
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 site: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/manabi build --source sample --site-dir site
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/manabi build --source sample --site-dir site
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,7 +32,16 @@ serve: $(STAMP)
 # prints the table and the ratios, and writes them to docs/maintainers/benchmark.md
 # (about 25 minutes on 2 cores).
 bench: $(STAMP)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory lighthouse; \
+	else echo "npm がないため Lighthouse は測りません"; fi
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# Lighthouse for the benchmark (and tests/test_lighthouse.py), from the npm lock in scripts/lighthouse/.
+LIGHTHOUSE := scripts/lighthouse/node_modules/.bin/lighthouse
+lighthouse: $(LIGHTHOUSE)
+$(LIGHTHOUSE): scripts/lighthouse/package.json scripts/lighthouse/package-lock.json
+	cd scripts/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The sample's synthetic Udemy export and its monthly figures in data/stats/ (deterministic).
 sample-stats: $(STAMP)
@@ -44,4 +53,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) site test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) site test-artifacts .pytest_cache .ruff_cache scripts/lighthouse/node_modules

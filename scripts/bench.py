@@ -24,6 +24,10 @@ The learning figures (issue 12), two ways:
   folder, not measured), beside its floor: bare ``pandas.read_csv`` of the
   same columns and one ``groupby``; the two take turns going first.
 
+Last, Lighthouse (``scripts/lighthouse.py``, issue 13) scores the smallest
+scale's site with the learning figures: home, the largest division page and
+the catalogue, mobile and desktop, served on loopback with gzip.
+
 Times are measured inside the child around the stage itself, wall clock and
 CPU (user + system; steadier on a shared machine), with interpreter start and
 imports excluded as they do not grow with the data; each stage is also timed
@@ -219,7 +223,9 @@ def _make_records(data: Path) -> dict[str, Any]:
 
 def run_stage(name: str, *args: Path | str) -> dict[str, Any]:
     """Run a stage in a fresh child process; adds its wall time from start to exit."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    env = dict(
+        os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", PYTHONHASHSEED="0"
+    )
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, __file__, "--stage", name, *map(str, args)],
@@ -901,7 +907,11 @@ def format_text(results: list[ScaleResult], stats: StatsResult) -> str:
 
 
 def format_markdown(
-    results: list[ScaleResult], stats: StatsResult, info: dict[str, str], command: str
+    results: list[ScaleResult],
+    stats: StatsResult,
+    info: dict[str, str],
+    command: str,
+    lighthouse: list[str],
 ) -> str:
     parts = [
         "---",
@@ -937,6 +947,7 @@ def format_markdown(
         parts.append("| " + " | ".join(["---"] + ["--:"] * (len(head) - 1)) + " |")
         parts += ["| " + " | ".join(r) + " |" for r in rows]
         parts.append("")
+    parts += [f"## Lighthouse（{results[0].scale}× のサイト、受講状況あり）", "", *lighthouse, ""]
     parts += [
         "## 読み方",
         "",
@@ -975,6 +986,26 @@ def format_markdown(
     return "\n".join(parts)
 
 
+# --- Lighthouse on the smallest site ------------------------------------------------------
+
+
+def bench_lighthouse(site: Path, runs: int, log) -> list[str]:
+    """The page's Lighthouse section (scripts/lighthouse.py), or why it was not measured."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import lighthouse
+
+    if runs <= 0:
+        return ["測っていません（`--lighthouse-runs 0`、または `--quick`）。"]
+    why = lighthouse.available()
+    if why:
+        log(f"Lighthouse は測りません: {why}")
+        return [f"測っていません: {why}。"]
+    log(f"Lighthouse で採点しています（各 {runs} 回）…")
+    scores = lighthouse.score(site, runs, log)
+    print("\n".join(lighthouse.markdown(scores)))
+    return lighthouse.markdown(scores)
+
+
 # --- command line ---------------------------------------------------------------------
 
 
@@ -1010,6 +1041,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="作業フォルダ（指定すると残し、受講データの集計に使う大きな受講データを次回も使います）",
     )
+    parser.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        help="Lighthouse の各ページ・端末の回数（既定: --repeat、--quick では 0 = 測らない）",
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args(argv)
     if args.stage:  # we are a child
@@ -1042,6 +1078,13 @@ def main(argv: list[str] | None = None) -> int:
             results.append(bench_scale(scale, times, work, log))
         log(f"受講データの集計を計測しています（{repeat} 回）…")
         stats = bench_stats(people, repeat, work, log)
+        lighthouse = bench_lighthouse(
+            work / f"x{scales[0]}" / "site-stats",
+            args.lighthouse_runs
+            if args.lighthouse_runs is not None
+            else (0 if args.quick else repeat),
+            log,
+        )
     info = machine()
     info["負荷（開始時 → 終了時, 1/5/15 分）"] = (
         " ".join(f"{x:.2f}" for x in started)
@@ -1059,7 +1102,9 @@ def main(argv: list[str] | None = None) -> int:
         shown.append(option)
     command = " ".join(["python scripts/bench.py", *shown])
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(format_markdown(results, stats, info, command.strip()), encoding="utf-8")
+    out.write_text(
+        format_markdown(results, stats, info, command.strip(), lighthouse), encoding="utf-8"
+    )
     print(f"結果を書き出しました: {out}")
     if args.json:
         args.json.write_text(
