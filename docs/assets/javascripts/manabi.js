@@ -2,8 +2,9 @@
  *
  * Reads only the data-* attributes that manabi's templates render (escaped);
  * all text a person reads is already in the page, this script only shows,
- * hides, moves and counts. It stores the checklist in this browser's
- * localStorage and makes no network request. Without it, pages show the
+ * hides, moves and counts, and fills in numbers, dates and names (as text).
+ * It stores the checklist in this browser's localStorage, saves and reads it
+ * as a file the person chooses, and makes no network request. Without it, pages show the
  * build day's view: quota and deadline, the build day's upcoming events, and
  * the learning path as a plain list.
  */
