@@ -15,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 
-from tests.staff_pages import DESKTOP, PAGE_TYPES, PHONE, ROOT, screenshot, visit
+from tests.staff_pages import DESKTOP, PAGE_TYPES, PHONE, ROOT, SCREENS, screenshot, visit
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 AXE = Axe()
@@ -79,6 +79,34 @@ def test_open_search_dialog_with_results_has_a_name_and_no_violation(browser, sa
         found = axe_violations(page, {"runOnly": {"type": "tag", "values": AXE_TAGS}})
         # Material's dialog had no name: a best-practice rule, checked on its own.
         found += axe_violations(page, {"runOnly": {"type": "rule", "values": ["aria-dialog-name"]}})
+    assert found == []
+
+
+@pytest.mark.browser
+def test_checklist_panel_with_last_years_record_and_a_refusal_has_no_violation(
+    browser, sample_url, tmp_path
+):
+    """The panel's parts that show only with ticks of an earlier period, or after a file."""
+    not_a_record = tmp_path / "メモ.txt"
+    not_a_record.write_text("受講メモ", encoding="utf-8")
+    with visit(browser, sample_url + PAGE_TYPES["division"]) as page:
+        page.evaluate(
+            """localStorage.setItem('manabi.checklist', JSON.stringify({version: 2, periods: {
+                 '2026-03-31': {c001: 'done', c002: 'done'}, '2027-03-31': {c003: 'started'}}}))"""
+        )
+        page.reload()
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name="ファイルから読み込む").click()
+        chooser.value.set_files(not_a_record)
+        refusal = page.locator('[data-manabi-says="not-record"]')
+        refusal.wait_for()
+        assert page.locator("[data-manabi-earlier]").is_visible()
+        assert page.locator("[data-manabi-earlier-mark]:visible").count() >= 1
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page.locator("[data-manabi-checklist]").screenshot(
+            path=str(SCREENS / "checklist-panel-1280.png"), animations="disabled"
+        )
+        found = axe_violations(page, {"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert found == []
 
 

@@ -189,6 +189,34 @@ def test_each_path_step_has_two_labelled_ticks_hidden_until_the_script_can_store
     assert not page(sample_site, "areas/data").select("[data-manabi-check]")
 
 
+def test_the_checklist_panel_names_its_period_and_offers_to_keep_the_record_in_a_file(
+    sample_site: Path,
+) -> None:
+    panel = page(sample_site, "divisions/kita").select_one("[data-manabi-checklist]")
+    heading = panel.select_one("#" + panel["aria-labelledby"])
+
+    # The period the ticks count toward is the sheet's 受講期限, named in the heading.
+    assert panel["data-deadline"] == "2027-03-31"
+    assert heading.name == "h3"
+    assert squash(heading.get_text()) == "受講の記録（受講期限 2027年3月31日(水) まで）"
+    assert panel.select_one("[data-manabi-earlier] h4").get_text() == "前年度までの記録"
+    # The identity a saved file is checked against, and the size limit its message states.
+    assert panel["data-site-name"] == "DXまなびナビ" and panel["data-site-root"] == "../.."
+    limit_kb = int(panel["data-max-bytes"]) // 1024
+    assert (
+        f"（{limit_kb} KB まで）" in panel.select_one('[data-manabi-says="too-large"]').get_text()
+    )
+    buttons = [b.get_text() for b in panel.select("button[type=button]")]
+    assert buttons == ["記録をファイルに保存", "ファイルから読み込む"]
+    assert panel.select_one("input[type=file]")["accept"] == ".json,application/json"
+    status = panel.select_one("[role=status]")
+    messages = status.select("[data-manabi-says]")
+    assert len(messages) == 7 and all(m.has_attr("hidden") for m in messages)
+    refusals = [m for m in messages if "manabi-warning" in m.get("class", [])]
+    assert len(refusals) == 5
+    assert all(squash(m.get_text()).endswith("チェックは変えていません。") for m in refusals)
+
+
 # --- spreadsheet text stays text --------------------------------------------------------
 
 

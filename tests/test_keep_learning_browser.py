@@ -7,6 +7,7 @@ Every request a page makes is recorded; none may leave 127.0.0.1.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -69,6 +70,10 @@ def started_box(page, course: str):
     return page.get_by_role("checkbox", name=f"「{course}」を受講中")
 
 
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
 def progress_value(page) -> int:
     return int(page.locator("[data-manabi-checklist] progress").get_attribute("value"))
 
@@ -97,7 +102,8 @@ def test_a_ticked_course_stays_ticked_after_a_reload_and_moves_the_progress_bar(
     assert not started_box(page, FIRST_COURSE).is_checked()
     assert progress_value(page) == 1
     stored = page.evaluate("() => JSON.parse(localStorage.getItem('manabi.checklist'))")
-    assert stored == {"c001": "done"}  # keyed by course ID, so it survives a rebuild
+    # Keyed by the period's 受講期限 and the course ID, so it survives a rebuild.
+    assert stored == {"version": 2, "periods": {"2027-03-31": {"c001": "done"}}}
 
 
 def test_started_and_done_exclude_each_other_and_unticking_clears_the_course(
@@ -114,7 +120,8 @@ def test_started_and_done_exclude_each_other_and_unticking_clears_the_course(
     assert progress_value(page) == 1
     done_box(page, FIRST_COURSE).uncheck()
     assert progress_value(page) == 0
-    assert page.evaluate("() => localStorage.getItem('manabi.checklist')") == "{}"
+    stored = page.evaluate("() => JSON.parse(localStorage.getItem('manabi.checklist'))")
+    assert stored == {"version": 2, "periods": {}}
 
 
 def test_a_course_can_be_ticked_with_the_keyboard_alone(visit, base_url: str) -> None:
@@ -331,3 +338,282 @@ def test_without_javascript_the_quota_shows_and_the_path_is_a_plain_list(
 
     page.goto(base_url + "events/")
     assert page.locator("li[data-date]").count() == 14
+
+
+# --- the checklist by period: a new 受講期限 starts a new count ---------------------------
+
+SOMU = "divisions/somu/"  # the minimal sheet's 総務局: はじめてのデータ活用 and セキュリティ入門
+STORED = "() => JSON.parse(localStorage.getItem('manabi.checklist'))"
+
+
+def minimal_sheet(folder: Path, deadline: str, quota: int) -> Path:
+    """A copy of the minimal sheet with its own 受講期限 and 必須受講数."""
+    folder.mkdir(parents=True)
+    for source in MINIMAL.iterdir():
+        (folder / source.name).write_bytes(source.read_bytes())
+    settings = (folder / "設定.csv").read_text(encoding="utf-8")
+    settings = settings.replace("2027-03-31", deadline).replace(
+        "必須受講数,3", f"必須受講数,{quota}"
+    )
+    (folder / "設定.csv").write_text(settings, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def years_url(tmp_path_factory: pytest.TempPathFactory, serve_site) -> str:
+    """One origin (one localStorage) serving the same sheet published with three deadlines.
+
+    ``this-year/`` has 2027-03-31, ``next-year/`` the next fiscal year's 2028-03-31,
+    ``extended/`` this year's deadline put off to 2027-05-31; each asks for 2 courses.
+    """
+    root = tmp_path_factory.mktemp("years")
+    for name, deadline in (
+        ("this-year", "2027-03-31"),
+        ("next-year", "2028-03-31"),
+        ("extended", "2027-05-31"),
+    ):
+        sheet = minimal_sheet(root / "sheets" / name, deadline, 2)
+        assert run_cli("build", "--source", sheet, "--site-dir", root / "sites" / name) == 0
+    return serve_site(root / "sites")
+
+
+def checked_boxes(page) -> list[str]:
+    return [
+        box.get_attribute("aria-label")
+        for box in page.locator("input[data-manabi-state]").all()
+        if box.is_checked()
+    ]
+
+
+def test_a_new_deadline_starts_a_new_count_and_keeps_last_years_as_a_record(
+    visit, years_url: str
+) -> None:
+    page = visit().page
+    page.clock.set_fixed_time(tokyo(2027, 2, 1))
+    page.goto(years_url + "this-year/" + SOMU)
+    done_box(page, "はじめてのデータ活用").check()
+    done_box(page, "セキュリティ入門").check()
+    panel = page.locator("[data-manabi-checklist]")
+    assert "2 講座のうち 2 講座を受講済み" in panel.inner_text()
+    assert page.locator("[data-manabi-met]").is_visible()
+    assert not page.locator("[data-manabi-earlier]").is_visible()
+
+    # April: the secretariat has set next year's deadline; same browser, same storage.
+    page.clock.set_fixed_time(tokyo(2027, 4, 10))
+    page.goto(years_url + "next-year/" + SOMU)
+    assert "受講の記録（受講期限 2028年3月31日(金) まで）" in panel.inner_text()
+    assert "2 講座のうち 0 講座を受講済み" in panel.inner_text()
+    assert progress_value(page) == 0
+    assert not page.locator("[data-manabi-met]").is_visible()  # last year's do not count
+    assert checked_boxes(page) == []
+    earlier = page.locator("[data-manabi-earlier]")
+    assert earlier.is_visible()
+    assert earlier.get_by_role("heading", name="前年度までの記録").is_visible()
+    assert squash(earlier.locator("li").inner_text()) == squash(
+        "受講期限 2027年3月31日 まで: 受講済み 2 講座"
+        "（この学習パスでは はじめてのデータ活用、セキュリティ入門）"
+    )
+    marks = page.locator("li[data-course] [data-manabi-earlier-mark]:visible")
+    assert marks.all_inner_texts() == ["前年度までに受講済み"] * 2
+
+    # This year's first course: counted alone; its mark of last year gives way to the tick.
+    done_box(page, "はじめてのデータ活用").check()
+    assert "2 講座のうち 1 講座を受講済み" in panel.inner_text()
+    assert marks.count() == 1
+    assert page.evaluate(STORED) == {
+        "version": 2,
+        "periods": {
+            "2027-03-31": {"c001": "done", "c002": "done"},
+            "2028-03-31": {"c001": "done"},
+        },
+    }
+
+    # Last year's pages still show last year's count, not this year's ticks as well.
+    page.goto(years_url + "this-year/" + SOMU)
+    assert "2 講座のうち 2 講座を受講済み" in panel.inner_text()
+    assert not page.locator("[data-manabi-earlier]").is_visible()
+
+
+def test_a_deadline_put_off_within_the_year_keeps_the_count(visit, years_url: str) -> None:
+    page = visit().page
+    page.clock.set_fixed_time(tokyo(2027, 3, 20))
+    page.goto(years_url + "this-year/" + SOMU)
+    done_box(page, "はじめてのデータ活用").check()
+
+    page.goto(years_url + "extended/" + SOMU)  # 受講期限 moved to 2027-05-31
+    assert "2 講座のうち 1 講座を受講済み" in page.locator("[data-manabi-checklist]").inner_text()
+    assert done_box(page, "はじめてのデータ活用").is_checked()
+    assert not page.locator("[data-manabi-earlier]").is_visible()
+    assert page.evaluate(STORED) == {"version": 2, "periods": {"2027-05-31": {"c001": "done"}}}
+
+
+def test_ticks_stored_before_periods_existed_become_the_current_periods(
+    visit, years_url: str
+) -> None:
+    page = visit().page
+    page.goto(years_url + "this-year/" + SOMU)
+    # What the first version of the script stored: course ID → state, no period.
+    page.evaluate(
+        'localStorage.setItem(\'manabi.checklist\', \'{"c001":"done","c002":"started"}\')'
+    )
+    page.reload()
+
+    assert done_box(page, "はじめてのデータ活用").is_checked()
+    assert started_box(page, "セキュリティ入門").is_checked()
+    assert progress_value(page) == 1
+    assert page.evaluate(STORED) == {
+        "version": 2,
+        "periods": {"2027-03-31": {"c001": "done", "c002": "started"}},
+    }
+
+
+# --- keeping one's record in a file -------------------------------------------------------
+
+
+def save_record(page, folder: Path) -> Path:
+    """Clicks 「記録をファイルに保存」 and keeps the download in ``folder``."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name="記録をファイルに保存").click()
+    path = folder / download.value.suggested_filename
+    download.value.save_as(path)
+    return path
+
+
+def load_record(page, path: Path) -> str:
+    """Chooses ``path`` with 「ファイルから読み込む」; returns the panel's message."""
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="ファイルから読み込む").click()
+    chooser.value.set_files(path)
+    message = page.locator("[data-manabi-says]:visible")
+    message.wait_for()
+    return squash(message.inner_text())
+
+
+def test_a_saved_record_brings_the_ticks_back_after_storage_is_wiped(
+    visit, base_url: str, tmp_path: Path
+) -> None:
+    page = visit(accept_downloads=True).page
+    page.clock.set_fixed_time(tokyo(2027, 1, 25))
+    page.goto(base_url + "divisions/kita/")
+    done_box(page, FIRST_COURSE).check()
+    started_box(page, "Excel基本操作 はじめの一歩").check()
+    saved = save_record(page, tmp_path)
+
+    assert saved.name == "受講の記録_2027-01-25.json"
+    assert "としてダウンロードしました" in page.locator("[data-manabi-says=saved]").inner_text()
+    record = json.loads(saved.read_text(encoding="utf-8"))
+    assert record["format"] == "manabi.checklist" and record["site"]["name"] == "DXまなびナビ"
+    assert record["periods"] == {"2027-03-31": {"c001": "done", "c002": "started"}}
+    assert saved.stat().st_size < 1024  # small enough to mail to oneself
+
+    # Logoff on a shared terminal: the browser's storage is gone.
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    assert progress_value(page) == 0 and checked_boxes(page) == []
+
+    said = load_record(page, saved)
+    assert said == (
+        "ファイルの記録を読み込みました（今の期間: 受講済み 1 講座、受講中 1 講座）。"
+        "このブラウザにあったチェックも残しています。"
+    )
+    assert done_box(page, FIRST_COURSE).is_checked()
+    assert started_box(page, "Excel基本操作 はじめの一歩").is_checked()
+    assert progress_value(page) == 1
+    page.reload()  # kept, not only shown
+    assert done_box(page, FIRST_COURSE).is_checked()
+
+    # On another PC (a fresh profile), the same file does the same.
+    other = visit().page
+    other.goto(base_url + "divisions/kita/")
+    load_record(other, saved)
+    assert done_box(other, FIRST_COURSE).is_checked() and progress_value(other) == 1
+
+
+def test_a_record_from_the_previous_year_comes_back_as_that_years_record(
+    visit, years_url: str, tmp_path: Path
+) -> None:
+    page = visit(accept_downloads=True).page
+    page.clock.set_fixed_time(tokyo(2027, 3, 1))
+    page.goto(years_url + "this-year/" + SOMU)
+    done_box(page, "はじめてのデータ活用").check()
+    saved = save_record(page, tmp_path)
+
+    fresh = visit().page  # a new PC in the new fiscal year
+    fresh.clock.set_fixed_time(tokyo(2027, 4, 10))
+    fresh.goto(years_url + "next-year/" + SOMU)
+    assert "今の期間: 受講済み 0 講座" in load_record(fresh, saved)
+    assert progress_value(fresh) == 0
+    assert "受講済み 1 講座" in fresh.locator("[data-manabi-earlier]").inner_text()
+
+
+TOO_LARGE = 256 * 1024 + 1
+
+
+def refused_files(folder: Path, other_site_record: Path) -> dict[str, tuple[Path, str]]:
+    """Files that are not this site's record, each with the start of the message it gets."""
+    not_ours = "このファイルは受講の記録ではないため、読み込みませんでした。"
+    files = {
+        "a spreadsheet saved as CSV": ("講座.csv", "講座ID,講座名\nc001,データ活用\n", not_ours),
+        "another program's JSON": ("settings.json", '{"c001": "done"}', not_ours),
+        "a record with a made-up mark": (
+            "受講の記録_改.json",
+            json.dumps(
+                {
+                    "format": "manabi.checklist",
+                    "version": 2,
+                    "site": {"name": "DXまなびナビ", "root": ""},
+                    "periods": {"2027-03-31": {"c001": "<b>済</b>"}},
+                }
+            ),
+            not_ours,
+        ),
+        "a record of a newer version": (
+            "受講の記録_新.json",
+            json.dumps(
+                {
+                    "format": "manabi.checklist",
+                    "version": 3,
+                    "site": {"name": "DXまなびナビ"},
+                    "periods": {},
+                }
+            ),
+            "このファイルは、このサイトより新しい版で保存された記録のため",
+        ),
+        "a file too large": (
+            "受講の記録_大.json",
+            '{"format": "manabi.checklist"' + " " * TOO_LARGE + "}",
+            "ファイルが大きすぎるため（256 KB まで）、読み込みませんでした。",
+        ),
+    }
+    found = {}
+    for case, (name, text, message) in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        found[case] = (folder / name, message)
+    found["another site's record"] = (
+        other_site_record,
+        "このファイルは別のサイト（「テストまなび」）の記録のため、読み込みませんでした。",
+    )
+    return found
+
+
+def test_a_file_that_is_not_this_sites_record_is_refused_and_the_ticks_stay(
+    visit, base_url: str, years_url: str, tmp_path: Path
+) -> None:
+    # A real record saved on another site (the minimal sheet's テストまなび, another origin).
+    elsewhere = visit(accept_downloads=True).page
+    elsewhere.goto(years_url + "this-year/" + SOMU)
+    done_box(elsewhere, "セキュリティ入門").check()
+    other_site_record = save_record(elsewhere, tmp_path)
+
+    page = visit().page
+    page.goto(base_url + "divisions/kita/")
+    done_box(page, FIRST_COURSE).check()
+    before = page.evaluate(STORED)
+    for case, (path, message) in refused_files(tmp_path, other_site_record).items():
+        said = load_record(page, path)
+        assert said.startswith(message), case
+        assert said.endswith("チェックは変えていません。"), case
+        assert page.locator("[data-manabi-says]:visible").count() == 1, case
+        assert page.evaluate(STORED) == before, case
+        assert checked_boxes(page) == [f"「{FIRST_COURSE}」を受講済み"], case
+        assert progress_value(page) == 1, case
