@@ -23,7 +23,9 @@ from manabi.standards.nav import without_empty_index
 from manabi.synthetic import scale_sample
 from manabi.validate import validate
 from tests.helpers import MINIMAL, ROOT, SAMPLE, build_from, run_cli
+from tests.staff_pages import DESKTOP, SAMPLE_SITE, visit
 from tests.test_check import check_json
+from tests.test_phone_print import _printed, printed_on_a4
 from tests.test_site import article, page
 
 DATA = snapshot.load(ROOT / "data").data
@@ -297,6 +299,25 @@ def test_standard_tables_and_badges_stay_out_of_the_search_index(sample_site: Pa
     area_text = " ".join(d["text"] for d in docs if d["location"].startswith("areas/data/"))
     assert "データサイエンティスト" not in area_text
     assert not any("学べる講座" in d["title"] for d in docs)
+
+
+@pytest.mark.browser
+def test_a_standard_page_prints_on_a4_with_every_category_skill_and_gap(browser, sample_url):
+    standard = SAMPLE_SITE.standard["dss-p"]
+    with visit(browser, sample_url + "standards/dss-p/", DESKTOP) as page:
+        printed = printed_on_a4(page)
+    assert _printed(standard["name"], printed)
+    for category in standard["categories"]:
+        assert _printed(category.record["name"], printed), category.record["name"]
+        for group in category.areas:
+            assert _printed(group.area["name"], printed)
+            for level in group.levels:
+                for skill in level.skills:
+                    assert _printed(skill["name"], printed), skill["name"]
+        for course in category.courses:
+            assert _printed(course["title"], printed), course["title"]
+    assert standard["gaps"] and _printed(GAP, printed)
+    assert not _printed("部署から探す", printed)  # the site's navigation is not printed
 
 
 # --- the benchmark's synthetic sheets -------------------------------------------
