@@ -41,6 +41,10 @@ def define_env(env) -> None:
         return part("catalogue.html")
 
     @env.macro
+    def standard_list() -> Markup:
+        return part("standards.html")
+
+    @env.macro
     def contact_directory() -> Markup:
         return part("contacts.html")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from manabi.schema import CONTACT_ROLES, DIVISION_KINDS, display_order
+from manabi.standards import crosswalk
 from manabi.validate import Data
 
 Record = dict[str, Any]
@@ -106,6 +107,16 @@ class Site:
         for skill in self.skills:
             self._skills[(skill["area"], skill["level"])].append(skill)
 
+        # The 標準 tab (optional): standards, their categories and the skills covering them.
+        self.standards, self._categories_of_skill = crosswalk.build(
+            data.get("standards") or [],  # type: ignore[arg-type]
+            areas=self.areas,
+            levels=self.levels,
+            skills=self.skills,
+            courses=self.courses,
+        )
+        self.standard = {s["id"]: s for s in self.standards}
+
     # --- divisions ---------------------------------------------------------
 
     def divisions_by_kind(self) -> list[tuple[str, list[Record]]]:
@@ -160,6 +171,10 @@ class Site:
 
     def skill_map(self, area: Record) -> list[SkillRow]:
         return [SkillRow(lv, self._skills.get((area["id"], lv["id"]), [])) for lv in self.levels]
+
+    def categories_of(self, skill: Record) -> list[Record]:
+        """The standards' categories a skill covers (its badges), in 表示順."""
+        return self._categories_of_skill.get(skill["id"], [])
 
     def path_of_area(self, area: Record) -> list[PathLevel]:
         steps = [s for s in self._steps.get(area["id"], []) if s.course["status"] != "停止"]

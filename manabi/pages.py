@@ -52,6 +52,7 @@ PAGE_KINDS = {
         PageKind("division", "divisions", "division.html", "divisions", "division", "name"),
         PageKind("area", "areas", "area.html", "areas", "area", "name"),
         PageKind("course", "courses", "course.html", "courses", "course", "title"),
+        PageKind("standard", "standards", "standard.html", "standards", "standard", "name"),
     )
 }
 

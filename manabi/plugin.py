@@ -33,6 +33,7 @@ from manabi import __version__, feeds, pages, snapshot, theme
 from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import ManabiError
 from manabi.model import Site
+from manabi.standards import nav
 from manabi.stats import store
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -80,6 +81,7 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         except ManabiError as exc:
             raise PluginError(str(exc)) from None
         self.site = Site(self.snapshot.data, learning=records)
+        config.nav = nav.without_empty_index(config.nav, bool(self.site.standards))
         # The theme prints site_name unescaped in places; Markup keeps `| e` from doubling.
         config.site_name = Markup(escape(self.site.settings["site_name"]))
         # "最終更新" under every page (overrides/main.html escapes it): when the data last changed.

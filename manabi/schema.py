@@ -37,10 +37,11 @@ class Column:
     many: bool = False  # a list cell: items separated by ``separators`` or a line break
     separators: str = kinds.LIST_SEPARATORS
     default: object = None
+    shared: bool = False  # a slug several rows share (標準ID): not the row's own ID
 
     @property
     def is_id(self) -> bool:
-        return self.kind is kinds.SLUG_ID and self.ref is None
+        return self.kind is kinds.SLUG_ID and self.ref is None and not self.shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,9 @@ class Tab:
     unique: tuple[tuple[str, ...], ...] = ()
     order: tuple[str, ...] = ()  # snapshot sort order (column keys)
     settings: bool = False  # 項目/値 pairs instead of rows
+    optional: bool = False  # a sheet without this tab is valid (the tab counts as empty)
+    # (column, by): rows with the same ``by`` value must agree on ``column`` (標準名 per 標準ID)
+    same_within: tuple[tuple[str, str], ...] = ()
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -333,6 +337,17 @@ TABS: tuple[Tab, ...] = (
                 "グラフから傾向を読み取れる",
                 required=True,
             ),
+            _c(
+                "標準区分",
+                "standards",
+                kinds.SLUG_ID,
+                "このスキルが対応する、国などの標準の区分です。「標準」タブの区分ID を入力します。"
+                "空欄なら、どの区分にも対応させません。",
+                "dss-l-what",
+                ref="標準",
+                many=True,
+                separators="、",
+            ),
         ),
         unique=(("id",),),
         order=("id",),
@@ -530,6 +545,62 @@ TABS: tuple[Tab, ...] = (
         ),
         unique=(("number",),),
         order=("number",),
+    ),
+    Tab(
+        name="標準",
+        key="standards",
+        row_is="ある標準の区分 1 つ（DXリテラシー標準の「What」、DX推進スキル標準の人材類型など）",
+        about=(
+            "市のスキルマップを対応させる、国などの標準とその区分です。"
+            "行が無ければ、標準との対応のページをメニューに出しません。"
+        ),
+        optional=True,
+        columns=(
+            _c(
+                "標準ID",
+                "standard",
+                kinds.SLUG_ID,
+                "ページの URL になる標準の ID です。同じ標準の区分には同じ標準ID を入力します。",
+                "dss-l",
+                required=True,
+                shared=True,
+            ),
+            _c(
+                "標準名",
+                "standard_name",
+                kinds.TEXT,
+                "標準の名前です。",
+                "DXリテラシー標準（DSS-L）",
+                required=True,
+            ),
+            _c(
+                "区分ID",
+                "id",
+                kinds.SLUG_ID,
+                "区分の ID です。「スキル」タブの標準区分で使います。",
+                "dss-l-what",
+                required=True,
+            ),
+            _c(
+                "区分名",
+                "name",
+                kinds.TEXT,
+                "区分の名前です。",
+                "What（DXで活用されるデータ・技術）",
+                required=True,
+            ),
+            _c("説明", "description", kinds.TEXT, "区分の説明です。", ""),
+            _c(
+                "表示順",
+                "order",
+                kinds.INTEGER,
+                "標準のページで区分を並べる順番です。小さい順に並びます。",
+                "1",
+            ),
+        ),
+        unique=(("id",), ("standard", "name")),
+        order=("standard", "id"),
+        same_within=(("standard_name", "standard"),),
     ),
 )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from manabi import atomic
 from manabi.errors import SnapshotError
-from manabi.schema import SCHEMA_VERSION, TABS
+from manabi.schema import SCHEMA_VERSION, TABS, Tab
 from manabi.validate import Data
 
 MANIFEST = "manifest.json"
@@ -135,10 +135,7 @@ def load(folder: Path) -> Snapshot:
     atomic.recover(folder)
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        data: Data = {
-            tab.key: json.loads((folder / f"{tab.key}.json").read_text(encoding="utf-8"))
-            for tab in TABS
-        }
+        data: Data = {tab.key: _load_tab(folder, tab) for tab in TABS}
     except FileNotFoundError as exc:
         raise SnapshotError(
             f"データ「{folder}」に {Path(exc.filename).name} がありません。"
@@ -155,6 +152,14 @@ def load(folder: Path) -> Snapshot:
             "違います。`manabi sync` で作り直してください。"
         )
     return Snapshot(data, manifest, read_history(folder))
+
+
+def _load_tab(folder: Path, tab: Tab) -> object:
+    """A tab's records; an optional tab that an older snapshot lacks is empty."""
+    path = folder / f"{tab.key}.json"
+    if tab.optional and not path.exists():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def read_history(folder: Path) -> list[dict[str, object]]:

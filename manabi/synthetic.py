@@ -123,7 +123,9 @@ def scale_sample(source: Path, dest: Path, factor: int) -> Path:
     """Copy the CSV folder ``source`` to ``dest`` with everything ``factor`` times over.
 
     Divisions, contacts, areas with their skills, courses, learning-path steps,
-    events and newsletter issues are copied; levels and settings stay. A copy
+    events, newsletter issues and standards (when the 標準 tab is there: each
+    copy gets its own, its skills' 標準区分 pointing at them) are copied; levels
+    and settings stay. A copy
     of a division gets the copies of its areas, so its page (and every area and
     course page) keeps the sample's size however many copies there are. A
     division whose 担当分野 is empty (meaning *every* area) is given the sample's
@@ -191,10 +193,29 @@ def scale_sample(source: Path, dest: Path, factor: int) -> Path:
     }
     if courses.has("udemy_id"):
         course_edits["udemy_id"] = _numbered_id
-    plan: list[tuple[_Table, Callable[[list[str], int], None]]] = [
+    skill_edits: dict[str, Callable[[str, int], str]] = {"id": _suffixed, "area": _suffixed}
+    plan: list[tuple[_Table, Callable[[list[str], int], None]]] = []
+    if (source / f"{TABS_BY_KEY['standards'].name}.csv").exists():  # an optional tab
+        standards = _Table(source, "standards")
+        category_ids = {row[standards.col("id")] for row in standards.rows}
+        if skills.has("standards"):
+            skill_edits["standards"] = ids(category_ids)
+        # Each copy gets its own standards: a standard page keeps the sample's size.
+        standard_edits = edits(
+            standards,
+            standard=_suffixed,
+            standard_name=_named,
+            id=_suffixed,
+            name=_named,
+            order=numbered(
+                max((int(r[standards.col("order")] or 0) for r in standards.rows), default=0)
+            ),
+        )
+        plan.append((standards, standard_edits))
+    plan += [
         (divisions, edits(divisions, **division_edits)),
         (areas, edits(areas, id=_suffixed, name=_named, order=numbered(order_step))),
-        (skills, edits(skills, id=_suffixed, area=_suffixed)),
+        (skills, edits(skills, **skill_edits)),
         (courses, edits(courses, **course_edits)),
     ]
     for key, how in (

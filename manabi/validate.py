@@ -106,7 +106,10 @@ def validate(workbook: Workbook, *, today: dt.date | None = None) -> Result:
     for tab in TABS:
         table = workbook.tables.get(tab.name)
         if table is None:
-            _missing_tab(tab, workbook, out)
+            if tab.optional:  # counts as empty: a reference to it is still checked
+                present.setdefault(tab.name, set())
+            else:
+                _missing_tab(tab, workbook, out)
             data[tab.key] = {} if tab.settings else []
             continue
         if tab.settings:
@@ -278,6 +281,7 @@ def _rows(
         return []  # rows cannot be read without their required columns
     records: list[Record] = []
     seen: list[dict[tuple[object, ...], int]] = [{} for _ in tab.unique]
+    agreed: dict[tuple[str, object], tuple[object, int]] = {}
     ids = present.setdefault(tab.name, set())
     for row in table.rows:
         record: Record = {}
@@ -294,9 +298,40 @@ def _rows(
                 ids.add(value)
         if not row_ok or _is_duplicate(tab, row, record, positions, seen, out):
             continue
+        if not _agrees(tab, row, record, positions, agreed, out):
+            continue
         records.append(record)
         out.origins[id(record)] = (tab, row, positions)
     return records
+
+
+def _agrees(
+    tab: Tab,
+    row: Row,
+    record: Record,
+    positions: dict[str, int],
+    agreed: dict[tuple[str, object], tuple[object, int]],
+    out: _Collector,
+) -> bool:
+    """Rows sharing a ``by`` value give the same ``column`` value (``Tab.same_within``)."""
+    for key, by in tab.same_within:
+        first = agreed.setdefault((by, record[by]), (record[key], row.number))
+        if first[0] == record[key]:
+            continue
+        column, by_column = tab.column(key), tab.column(by)
+        col = positions.get(column.name)
+        out.add(
+            tab.name,
+            f"{by_column.name}「{shorten(str(record[by]))}」の{column.name}は {first[1]} 行目で"
+            f"「{shorten(str(first[0]))}」です。同じ{by_column.name}の行には同じ{column.name}を"
+            "入力するか、別の" + by_column.name + "にしてください。",
+            row=row.number,
+            col=col,
+            column=column.name,
+            value=row.get(col) if col is not None else None,
+        )
+        return False
+    return True
 
 
 def _is_duplicate(

@@ -456,8 +456,9 @@ def count_rows(source: Path) -> dict[str, int]:
 
     counts = {}
     for tab in TABS:
-        if not tab.settings:
-            with (source / f"{tab.name}.csv").open(encoding="utf-8-sig") as handle:
+        path = source / f"{tab.name}.csv"
+        if not tab.settings and (path.exists() or not tab.optional):
+            with path.open(encoding="utf-8-sig") as handle:
                 counts[tab.name] = sum(1 for line in handle if line.strip()) - 1
     return counts
 

@@ -133,6 +133,7 @@ PRINTED = {
     "division": [".manabi-print-url", ".manabi-contacts", ".manabi-steps", ".manabi-learning"],
     "division-withheld": [".manabi-contacts", ".manabi-steps", ".manabi-learning"],
     "stats": [".manabi-asof", ".manabi-figures", ".manabi-chart__svg", ".manabi-table-wrap"],
+    "standard": [".manabi-standard-gaps", ".manabi-standard-gap", ".manabi-table-wrap"],
 }
 
 

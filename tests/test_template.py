@@ -117,6 +117,7 @@ def test_references_are_dropdowns_drawn_from_the_id_column_of_their_tab(book) ->
         ("講座", "G"): ("'スキル'!$A$2:$A$1000", False),
         ("推奨", "F"): ("'部署'!$A$2:$A$1000", False),
         ("予定", "I"): ("'部署'!$A$2:$A$1000", False),
+        ("スキル", "F"): ("'標準'!$C$2:$C$1000", False),  # 区分ID, not the shared 標準ID
     }
     found = {}
     for tab in TABS:
