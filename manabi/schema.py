@@ -124,6 +124,15 @@ TABS: tuple[Tab, ...] = (
                 "https://forms.example.jp/dx-soudan",
             ),
             _c(
+                "サイトURL",
+                "site_url",
+                kinds.SITE_URL,
+                "このサイトを公開するアドレス（トップページの URL）です。入力すると、"
+                "サイトマップと各ページの正式な URL が作られ、「ページが見つかりません」の"
+                "ページがサブフォルダに置いても正しく表示されます。空欄でもサイトは作れます。",
+                "https://intranet.city.example.jp/dx/manabi/",
+            ),
+            _c(
                 "お知らせ",
                 "notice",
                 kinds.TEXT,
