@@ -109,3 +109,19 @@ def test_a_listing_page_with_sections_has_them_in_its_table_of_contents(
         assert len(headings) >= 2, path
         assert contents == headings, path
         assert soup.select_one('label[for="__toc"]') is not None, path
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["home", "division"])
+def test_a_row_of_links_is_a_list_that_reads_as_one_row(name: str, browser, sample_url) -> None:
+    """「すべての予定 ・ カレンダーに追加」 was one paragraph (H48); as a list it keeps its look."""
+    with visit(browser, sample_url + PAGE_TYPES[name]) as page:
+        row = page.locator("ul.manabi-link-row").first
+        items = [li.bounding_box() for li in row.locator("> li").all()]
+        heading = page.locator("article h2").first.bounding_box()
+        assert len(items) == 2
+        assert abs(items[0]["y"] - items[1]["y"]) < 1  # side by side at 1280 px
+        assert items[0]["x"] + items[0]["width"] <= items[1]["x"]
+        assert abs(row.bounding_box()["x"] - heading["x"]) < 1  # flush with the text
+        marker = row.locator("> li").first.evaluate("li => getComputedStyle(li).listStyleType")
+        assert marker == "none"
