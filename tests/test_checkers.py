@@ -125,3 +125,12 @@ def test_a_row_of_links_is_a_list_that_reads_as_one_row(name: str, browser, samp
         assert abs(row.bounding_box()["x"] - heading["x"]) < 1  # flush with the text
         marker = row.locator("> li").first.evaluate("li => getComputedStyle(li).listStyleType")
         assert marker == "none"
+
+
+def test_the_accessibility_policy_names_the_checkers_that_are_run() -> None:
+    lock = json.loads((ROOT / "tools" / "checkers" / "package-lock.json").read_text())
+    policy = (ROOT / "docs" / "accessibility.md").read_text(encoding="utf-8")
+    htmlcs = lock["packages"]["node_modules/html_codesniffer"]["version"]
+    vnu = lock["packages"]["node_modules/vnu-jar"]["version"]
+    assert f"HTML_CodeSniffer {htmlcs} の WCAG2AA" in policy
+    assert f"Nu HTML Checker {vnu}" in policy
