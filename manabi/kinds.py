@@ -226,6 +226,27 @@ def parse_url(text: str) -> str:
     return text
 
 
+def parse_site_url(text: str) -> str:
+    """The address the site is published at: an http(s) URL of a folder, ending in ``/``.
+
+    It passes the same allow-list as every URL first; a query or a fragment
+    would end up in every page's address, so neither is accepted.
+    """
+    url = parse_url(text)
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("https", "http"):
+        raise Invalid(
+            "サイトのアドレスは https:// または http:// で始まる URL を入力してください"
+            "（例: https://intranet.city.example.jp/dx/manabi/）。"
+        )
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        raise Invalid(
+            "サイトのアドレスに「?」や「#」から後ろは使えません。トップページのアドレスを"
+            "入力してください（例: https://intranet.city.example.jp/dx/manabi/）。"
+        )
+    return url if url.endswith("/") else url + "/"
+
+
 def parse_email(text: str) -> str:
     if EMAIL.fullmatch(text):
         return text
@@ -249,6 +270,7 @@ DATE = Kind("日付", "年-月-日（例: 2026-12-01、2026/12/1）", parse_date
 TIME = Kind("時刻", "時:分（例: 15:00）", parse_time)
 SLUG_ID = Kind("ID", "半角英小文字・数字・ハイフン（例: kita-ku）", parse_slug)
 URL = Kind("URL", "https:// で始まる URL", parse_url)
+SITE_URL = Kind("URL", "https:// で始まるトップページの URL", parse_site_url)
 EMAIL_ADDRESS = Kind("メールアドレス", "例: dx-madoguchi@city.example.jp", parse_email)
 PHONE_EXTENSION = Kind("内線番号", "半角数字（例: 03125）", parse_extension)
 DIGITS_ID = Kind("数字のID", "半角数字（例: 1565838）", parse_digits)

@@ -96,6 +96,48 @@ def title_of(site: Site, kind: str, id_: str) -> str:
     return str(record_of(site, kind, id_)[PAGE_KINDS[kind].title_key])
 
 
+DESCRIPTION_LIMIT = 120  # characters: about what search results show of a Japanese description
+
+
+def shorten_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """``text`` on one line, cut to ``limit`` characters where a sentence ends.
+
+    Japanese has no spaces between words: a long text is cut after its last
+    「。」 that keeps at least half of it, else after its last 「、」, else at
+    the limit, and then ends in 「…」.
+    """
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    head = line[: limit - 1]
+    for mark in "。！？":
+        cut = head.rfind(mark)
+        if cut >= limit // 2:
+            return head[: cut + 1]
+    cut = head.rfind("、")
+    return (head[:cut] if cut >= limit // 2 else head) + "…"
+
+
+def description_of(site: Site, kind: str, id_: str) -> str:
+    """A generated page's meta description, from its own record (plain text, not escaped)."""
+    record = record_of(site, kind, id_)
+    if kind == "division":
+        areas = "・".join(a["name"] for a in site.areas_of(record))
+        text = (
+            f"{record['name']}（{record['kind']}）の学習パス（{areas}）と相談窓口、次の予定です。"
+        )
+        text += record.get("note") or ""
+    elif kind == "area":
+        text = f"担当分野「{record['name']}」のスキルマップと学習パスです。"
+        text += record.get("description") or ""
+    else:
+        length = hours(record["hours"]) if record.get("hours") is not None else ""
+        facts = "、".join(part for part in (record.get("provider") or "", length) if part)
+        text = f"講座「{record['title']}」" + (f"（{facts}）" if facts else "") + "。"
+        text += record.get("description") or ""
+    return shorten_description(text)
+
+
 # --- filters ------------------------------------------------------------------
 
 

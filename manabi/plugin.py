@@ -8,6 +8,11 @@ titles come from spreadsheet text, so they are set only after mkdocs-macros
 has run (which would otherwise treat ``{{`` in a title as Jinja) and are
 handed to the theme already escaped.
 
+The site's address (``site_url``: sitemap, canonical links, a 404 page that
+finds its assets under a sub-path) is the 設定 tab's サイトURL, or
+``MANABI_SITE_URL`` when set (CI, a test server); without one the site has
+no sitemap, rather than an empty one.
+
 Every built site carries ``manabi-build.json`` (which snapshot, read when,
 by which version): ``manabi deploy`` checks it before publishing.
 """
@@ -18,6 +23,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -29,7 +36,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from manabi import __version__, feeds, pages, snapshot, theme
+from manabi import __version__, feeds, kinds, pages, snapshot, theme
 from manabi.deploy import BUILD_MANIFEST
 from manabi.errors import ManabiError
 from manabi.model import Site
@@ -37,6 +44,24 @@ from manabi.standards import nav
 from manabi.stats import store
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+SITE_URL_VARIABLE = "MANABI_SITE_URL"
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+
+
+def site_address(settings: Mapping[str, object], environ: Mapping[str, str] = os.environ) -> str:
+    """The site's address: ``MANABI_SITE_URL`` when set, else the sheet's サイトURL, else ``""``.
+
+    The variable passes the sheet's rule (``kinds.SITE_URL``); the sheet's
+    value already did when it was read.
+    """
+    named = environ.get(SITE_URL_VARIABLE, "").strip()
+    if not named:
+        return str(settings.get("site_url") or "")
+    try:
+        return str(kinds.SITE_URL.parse(named))
+    except kinds.Invalid as exc:
+        raise PluginError(f"環境変数 {SITE_URL_VARIABLE} の値が使えません: {exc}") from None
 
 
 def inputs_fingerprint(config: MkDocsConfig) -> str:
@@ -51,6 +76,7 @@ def inputs_fingerprint(config: MkDocsConfig) -> str:
     if config.theme.custom_dir:
         folders.append(Path(config.theme.custom_dir))
     digest = hashlib.sha256(Path(config.config_file_path).read_bytes())
+    digest.update(os.environ.get(SITE_URL_VARIABLE, "").strip().encode())  # the address
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             if "__pycache__" in path.parts:
@@ -84,6 +110,7 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         config.nav = nav.without_empty_index(config.nav, bool(self.site.standards))
         # The theme prints site_name unescaped in places; Markup keeps `| e` from doubling.
         config.site_name = Markup(escape(self.site.settings["site_name"]))
+        config.site_url = site_address(self.site.settings) or config.site_url
         # "最終更新" under every page (overrides/main.html escapes it): when the data last changed.
         read_at = self.snapshot.manifest.get("read_at")
         config.extra["manabi_updated"] = pages.datetime_ja(read_at)
@@ -114,6 +141,7 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         if kind is not None:
             assert self.site is not None
             page.meta["title"] = Markup(escape(pages.title_of(self.site, kind, id_)))
+            page.meta["description"] = Markup(escape(pages.description_of(self.site, kind, id_)))
         return markdown
 
     @event_priority(100)  # first, so that other plugins see the page's HTML
@@ -131,8 +159,19 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
             html = pages.render_page(self.site, kind, id_, page.url).rstrip("\n")
         else:
             html = theme.wrap_tables(html)
+            theme.complete_toc(page, html)
         theme.add_skip_target(page, html)
         return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return theme.drop_checkbox_autocomplete(output)
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        if template_name.endswith(".html"):  # 404.html: Material's page template, no Page
+            return theme.drop_checkbox_autocomplete(output_content)
+        return output_content
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -147,6 +186,9 @@ class ManabiPlugin(BasePlugin[ManabiConfig]):
         }
         text = json.dumps(build, ensure_ascii=False, indent=2) + "\n"
         (Path(config.site_dir) / BUILD_MANIFEST).write_text(text, encoding="utf-8")
+        if not config.site_url:  # a sitemap without addresses lists no page: publish none
+            for name in SITEMAPS:
+                (Path(config.site_dir) / name).unlink(missing_ok=True)
         sizes = theme.compact_search_index(Path(config.site_dir))
         if sizes:
             log.debug("search index: %d bytes → %d bytes", *sizes)

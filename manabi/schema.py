@@ -128,6 +128,16 @@ TABS: tuple[Tab, ...] = (
                 "https://forms.example.jp/dx-soudan",
             ),
             _c(
+                "サイトURL",
+                "site_url",
+                kinds.SITE_URL,
+                "このサイトを公開するアドレス（トップページの URL）です"
+                "（例: https://intranet.city.example.jp/dx/manabi/）。入力すると、"
+                "サイトマップと各ページの正式な URL が作られ、サーバーのフォルダの中に"
+                "置いても「ページが見つかりません」のページが正しく表示されます。"
+                "空欄でもサイトは作れます（ひな形では空欄です）。",
+            ),
+            _c(
                 "お知らせ",
                 "notice",
                 kinds.TEXT,

@@ -1,11 +1,20 @@
 """What the built site hands the browser, beyond Material's defaults.
 
-Three fixes to Material's output, run by the MkDocs plugin:
+Fixes to Material's output, run by the MkDocs plugin:
 
 - Skip link: Material's 「コンテンツにスキップ」 link points at the page's first
   table-of-contents entry. A generated page has its ``<h1 id>`` inside a raw
   HTML block, which the ``toc`` extension never sees, so it had no skip link at
   all; :func:`add_skip_target` makes that heading the page's first entry.
+- Contents of listing pages: a page whose sections come from a macro (the
+  相談窓口 and 講座一覧 pages) has its ``<h2 id>`` headings in raw HTML, which
+  the ``toc`` extension never sees; Material then saw an empty table of
+  contents. :func:`complete_toc` adds those headings, so the page has a real
+  table of contents (and the phone menu's contents toggle has its label).
+- Checkboxes: Material's page template (``base.html``, not a block we can
+  extend) writes ``autocomplete="off"`` on its drawer and search toggles, an
+  attribute HTML allows only on text-like inputs (Nu HTML Checker error).
+  :func:`drop_checkbox_autocomplete` removes exactly those two.
 - Search index: Material writes ``search/search_index.json`` with ``json.dumps``'
   default ``ensure_ascii``, so each Japanese character costs six bytes
   (``\\u30c7``) instead of three, in a file every page fetches.
@@ -44,6 +53,42 @@ def add_skip_target(page: Page, html: str) -> None:
     found = _FIRST_H1.search(html)
     if found:
         page.toc.items.insert(0, AnchorLink(str(page.title or ""), found.group(1), 1))
+
+
+_RAW_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def complete_toc(page: Page, html: str) -> None:
+    """Add a written page's ``<h2 id>`` headings from raw HTML to its table of contents.
+
+    Only when Markdown gave the page no section of its own: the headings then
+    come from a macro, in page order, under the page's ``<h1>``.
+    """
+    toc = page.toc.items
+    if len(toc) != 1 or toc[0].children:
+        return
+    for found in _RAW_H2.finditer(html):
+        title = _TAGS.sub("", found.group(2)).strip()
+        if title:  # the title is already HTML (entities escaped): the theme prints it as is
+            toc[0].children.append(AnchorLink(title, found.group(1), 2))
+
+
+_CHECKBOX_AUTOCOMPLETE = (
+    (
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
+    ),
+    (
+        '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">'
+    ),
+)
+
+
+def drop_checkbox_autocomplete(output: str) -> str:
+    """Material's two toggle checkboxes without ``autocomplete="off"`` (see the module doc)."""
+    for tag in _CHECKBOX_AUTOCOMPLETE:
+        output = output.replace(tag, tag.replace(' autocomplete="off"', ""), 1)
+    return output
 
 
 def wrap_tables(html: str) -> str:

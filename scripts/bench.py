@@ -917,6 +917,7 @@ def format_markdown(
     parts = [
         "---",
         "title: ベンチマーク（規模と速度）",
+        "description: 保守担当者向けの、サンプルを 1 倍・10 倍・100 倍に増やしたときのビルドの時間とページの大きさを、素の Material のビルドと比べた計測結果です。",
         "search:",
         "  exclude: true",
         "---",

@@ -263,3 +263,28 @@ def test_queries_typed_before_the_index_is_built_are_each_answered_in_order(home
         "areas/data/",
         "divisions/kita/",
     ]
+
+
+@pytest.mark.browser
+def test_the_search_button_appears_with_a_query_and_shows_its_results(browser, sample_url):
+    """HTML_CodeSniffer asks a form for a submit button (H32.2); staff look for one too."""
+    with visit(browser, sample_url + PAGE_TYPES["contacts"]) as page:
+        box = page.locator(".md-search__input")
+        box.click()
+        button = page.get_by_role("button", name="検索", exact=True)
+        assert button.evaluate("b => getComputedStyle(b).opacity") == "0"  # nothing to search
+        box.press_sequentially("北区")
+        box.press("End")
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('.manabi-search-submit')).opacity === '1'"
+        )
+        form, at = box.bounding_box(), button.bounding_box()
+        assert form["x"] <= at["x"] and at["x"] + at["width"] <= form["x"] + form["width"]
+        assert form["y"] <= at["y"] and at["y"] + at["height"] <= form["y"] + form["height"]
+        screenshot(page, "search-button", full_page=False)
+        button.click()
+        page.wait_for_url("**/contacts/?q=*")
+        page.locator(".md-search-result__item").first.locator("h1").filter(
+            has_text="北区役所"
+        ).wait_for()
+        assert page.locator(".md-search__input").input_value() == "北区"
