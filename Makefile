@@ -36,11 +36,11 @@ bench: $(STAMP)
 	else echo "npm がないため Lighthouse は測りません"; fi
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
-# Lighthouse for the benchmark (and tests/test_lighthouse.py), from the npm lock in scripts/lighthouse/.
-LIGHTHOUSE := scripts/lighthouse/node_modules/.bin/lighthouse
+# Lighthouse for the benchmark (and tests/test_lighthouse.py), from the npm lock in tools/lighthouse/.
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
 lighthouse: $(LIGHTHOUSE)
-$(LIGHTHOUSE): scripts/lighthouse/package.json scripts/lighthouse/package-lock.json
-	cd scripts/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The sample's synthetic Udemy export and its monthly figures in data/stats/ (deterministic).
@@ -53,4 +53,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) site test-artifacts .pytest_cache .ruff_cache scripts/lighthouse/node_modules
+	rm -rf $(VENV) site test-artifacts .pytest_cache .ruff_cache tools/lighthouse/node_modules

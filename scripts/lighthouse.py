@@ -3,7 +3,7 @@
     .venv/bin/python scripts/lighthouse.py SITE [--runs 3]   # prints a table
     (scripts/bench.py runs it last, on the 1× site it built, and puts the table on its page)
 
-Lighthouse comes from the npm registry, pinned in ``scripts/lighthouse/package-lock.json``
+Lighthouse comes from the npm registry, pinned in ``tools/lighthouse/package-lock.json``
 (``make lighthouse`` installs it there; Lighthouse 12, the last line that runs on
 Node.js 20) and drives Debian's Chromium (``/usr/bin/chromium``). Each page is
 scored on Lighthouse's mobile settings (a mid-range phone on a slow 4G link,
@@ -39,7 +39,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOL = ROOT / "scripts" / "lighthouse"
+TOOL = ROOT / "tools" / "lighthouse"
 BIN = TOOL / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = Path(os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
 # As the browser tests start Chromium: without the background-networking flags it
@@ -64,7 +64,7 @@ COMPRESSED = ("text/", "application/json", "application/javascript", "image/svg+
 def available() -> str | None:
     """None when Lighthouse and Chromium are here, else why not (in Japanese)."""
     if not BIN.exists():
-        return "Lighthouse が入っていません（`make lighthouse` で scripts/lighthouse/ に入ります）"
+        return "Lighthouse が入っていません（`make lighthouse` で tools/lighthouse/ に入ります）"
     if not CHROMIUM.exists():
         return f"Chromium がありません（{CHROMIUM}）"
     return None
