@@ -130,6 +130,15 @@ def description_of(site: Site, kind: str, id_: str) -> str:
     elif kind == "area":
         text = f"担当分野「{record['name']}」のスキルマップと学習パスです。"
         text += record.get("description") or ""
+    elif kind == "standard":
+        categories = record["categories"]
+        text = f"{record['name']}の{len(categories)}区分と、それぞれに対応する市のスキルマップのスキル・講座です。"
+        if record["gaps"]:
+            text += (
+                "対応するスキルがまだない区分: "
+                + "、".join(c.record["name"] for c in record["gaps"])
+                + "。"
+            )
     else:
         length = hours(record["hours"]) if record.get("hours") is not None else ""
         facts = "、".join(part for part in (record.get("provider") or "", length) if part)

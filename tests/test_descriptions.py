@@ -47,6 +47,11 @@ def test_a_generated_page_is_described_by_its_own_data(sample_site: Path) -> Non
     area = DATA["areas"][0]
     text = _description(sample_site / "areas" / area["id"] / "index.html")
     assert text == f"担当分野「{area['name']}」のスキルマップと学習パスです。{area['description']}"
+    text = _description(sample_site / "standards" / "dss-l" / "index.html")
+    assert text == (
+        "DXリテラシー標準（DSS-L）の4区分と、それぞれに対応する市のスキルマップのスキル・講座です。"
+        "対応するスキルがまだない区分: Why（DXの背景）。"
+    )
 
 
 def test_cell_text_in_a_description_is_escaped_and_shortened(copy_of, tmp_path: Path) -> None:
