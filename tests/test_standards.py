@@ -260,9 +260,13 @@ def test_the_standards_index_is_in_the_navigation_only_with_rows(
 
     assert "標準との対応" in nav(sample_site)
     index = article(page(sample_site, "standards"))
-    assert [a.get_text() for a in index.select("h2 a")] == [
+    assert [h.get_text() for h in index.select("h2")] == [
         "DXリテラシー標準（DSS-L）",
         "DX推進スキル標準（DSS-P）",
+    ]
+    assert [(a.get_text(), a["href"]) for a in index.select("h2 + p a")] == [
+        ("DXリテラシー標準（DSS-L）の区分ごとのスキルと講座", "dss-l/"),
+        ("DX推進スキル標準（DSS-P）の区分ごとのスキルと講座", "dss-p/"),
     ]
     bare = build_from(MINIMAL, tmp_path / "site")
     assert "標準との対応" not in nav(bare)
