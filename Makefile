@@ -30,7 +30,7 @@ serve: $(STAMP)
 # 1×, 10× and 100× the sample against a plain Material build, builds with and without
 # the learning figures, and `manabi stats` on a 1,000,000-row export against bare pandas;
 # prints the table and the ratios, and writes them to docs/maintainers/benchmark.md
-# (about 25 minutes on 2 cores).
+# (on 2 cores: about 13 minutes with --scales 1,10, over an hour with 100×).
 bench: $(STAMP)
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory lighthouse; \
 	else echo "npm がないため Lighthouse は測りません"; fi
