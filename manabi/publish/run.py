@@ -274,30 +274,23 @@ def _stats(
     try:
         outcome = update(export, options.data)
         share.check_unchanged(export, seen)
-    except ExportInvalid as exc:
-        from manabi.stats import report as stats_report
+    except (ExportInvalid, ExportError, share.NotSettled) as exc:
+        # unusable rows (exit 1, listed by cell) or an unreadable / unsettled file (exit 2)
+        details = []
+        if isinstance(exc, ExportInvalid):
+            from manabi.stats import report as stats_report
 
+            details = [stats_report.format_invalid_text(exc)]
         return _refused_export(
             options,
             alerts,
             f"受講データ「{export.name}」",
             state,
             cause,
-            REFUSED,
+            REFUSED if isinstance(exc, ExportInvalid) else UNREADABLE,
             f"受講データ「{export.name}」: {exc}",
             notes,
-            [stats_report.format_invalid_text(exc)],
-        )
-    except (ExportError, share.NotSettled) as exc:
-        return _refused_export(
-            options,
-            alerts,
-            f"受講データ「{export.name}」",
-            state,
-            cause,
-            UNREADABLE,
-            f"受講データ「{export.name}」: {exc}",
-            notes,
+            details or None,
         )
     state.pop("refused", None)
     state["stats_done"] = key
