@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from manabi.errors import SourceError
-from manabi.sources.files import is_office_lock_file
+from manabi.sources.files import csv_tab_files, is_office_lock_file
 
 State = tuple[tuple[str, int, int], ...]  # (name, size, mtime_ns) of every file read
 
@@ -33,7 +33,7 @@ class Settle:
 def files_of(source: Path) -> list[Path]:
     """The files a source is read from: the workbook, or the CSV files of a folder."""
     if source.is_dir():
-        return sorted(p for p in source.glob("*.csv") if p.is_file() and not is_office_lock_file(p))
+        return [p for p in csv_tab_files(source) if p.is_file()]
     return [source]
 
 

@@ -31,12 +31,15 @@ def is_office_lock_file(path: Path) -> bool:
     return path.name.startswith(("~$", ".~lock."))
 
 
+def csv_tab_files(folder: Path) -> list[Path]:
+    """The files a CSV folder is read from: every ``*.csv`` but Office lock files, by name."""
+    return sorted(p for p in Path(folder).glob("*.csv") if not is_office_lock_file(p))
+
+
 def read_csv_folder(folder: Path) -> Workbook:
     """Each ``<tab>.csv`` in ``folder`` is one tab (UTF-8, with or without BOM)."""
     tables: dict[str, Table] = {}
-    for path in sorted(folder.glob("*.csv")):
-        if is_office_lock_file(path):
-            continue
+    for path in csv_tab_files(folder):
         try:
             # utf-8-sig: Excel saves "CSV UTF-8" with a byte-order mark.
             with path.open(encoding="utf-8-sig", newline="") as handle:
